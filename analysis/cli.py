@@ -1,0 +1,175 @@
+"""Command line: `python -m analysis COMMAND ...` — parses arguments and calls the core.
+
+The CLI computes nothing of its own: it calls the same functions as the dashboard and
+passes every table through `analysis.protect`, so the numbers match the screen. Errors
+are one clear message on stderr and exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.aggregate import DENOMINATORS, headline_table
+from analysis.codebook import Survey
+from analysis.config import min_group_size
+from analysis.i18n import t
+from analysis.load import BUNDLED_WORKBOOK, load_workbook, validate_workbook
+from analysis.problems import SurveyError
+
+BREAKDOWN_CHOICES_HELP = "role | municipality | municipality,role (or the codebook's own column names)"
+BREAKDOWN_ALIASES = {"role": "rolle", "municipality": "kommune"}
+
+
+class CliError(Exception):
+    """A user error: printed as one message, exit status 1."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="Survey analysis from the command line (same numbers as the dashboard).",
+    )
+    parser.add_argument("--language", choices=["nb", "en"], default="nb", help="language of messages and labels")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    summary = sub.add_parser("summary", help="headline share of every item, optionally by group")
+    summary.add_argument("file", nargs="?", default=str(BUNDLED_WORKBOOK), help="survey workbook (default: the bundled one)")
+    summary.add_argument("--by", default="", help=f"breakdown: {BREAKDOWN_CHOICES_HELP}; empty for the total")
+    summary.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format")
+    summary.add_argument("--denominator", choices=list(DENOMINATORS), default="report",
+                         help="report: all who answered incl. 'Vet ikke' (default); substantive: 'Vet ikke' excluded")
+    summary.add_argument("--min-n", type=int, default=None,
+                         help="suppress groups with fewer answers (cannot go below the configured threshold)")
+    summary.set_defaults(handler=cmd_summary)
+
+    validate = sub.add_parser("validate", help="check a workbook; print OK with counts or every problem")
+    validate.add_argument("file", help="survey workbook to check")
+    validate.set_defaults(handler=cmd_validate)
+    return parser
+
+
+def resolve_breakdowns(survey: Survey, text: str) -> list[str]:
+    """Turn `--by municipality,role` into codebook breakdown columns."""
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    resolved = []
+    for name in names:
+        column = name if name in survey.breakdowns else BREAKDOWN_ALIASES.get(name, name)
+        if column not in survey.breakdowns:
+            allowed = ", ".join([*BREAKDOWN_ALIASES, *survey.breakdowns])
+            raise CliError(t("cli.unknown_breakdown", value=name, allowed=allowed))
+        resolved.append(column)
+    return resolved
+
+
+def load(path: str) -> Survey:
+    return load_workbook(Path(path), name=path)
+
+
+def summary_records(table: pd.DataFrame, by: Sequence[str]) -> list[dict]:
+    """Rows as plain JSON-able dicts; percentages in percent with one decimal."""
+    records = []
+    for row in table.to_dict("records"):
+        suppressed = bool(row.get("suppressed", False))
+        records.append(
+            {
+                "item_id": row["item_id"],
+                "question": row["question"],
+                "section": row["section"],
+                "measure": row["measure"],
+                "group": {column: row[column] for column in by},
+                "n": int(row["n"]),
+                "k": None if suppressed else int(row["k"]),
+                "pct": None if suppressed else _number(row["pct"]),
+                "ci_low": None if suppressed else _number(row["ci_low"] * 100),
+                "ci_high": None if suppressed else _number(row["ci_high"] * 100),
+                "dont_know": None if suppressed else int(row["dont_know"]),
+                "blank": None if suppressed else int(row["blank"]),
+                "denominator": row["denominator"],
+                "suppressed": suppressed,
+            }
+        )
+    return records
+
+
+def _number(value) -> float | None:
+    if value is None or pd.isna(value):
+        return None
+    return round(float(value), 1)
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from analysis.protect import protect_headline
+
+    survey = load(args.file)
+    by = resolve_breakdowns(survey, args.by)
+    threshold = min_group_size(survey, args.min_n)
+    table = protect_headline(headline_table(survey, by, denominator=args.denominator, language=args.language), threshold)
+    records = summary_records(table, by)
+    if args.format == "json":
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        flat = pd.DataFrame([{**{k: v for k, v in r.items() if k != "group"}, **r["group"]} for r in records])
+        print(flat.to_csv(index=False), end="")
+    else:
+        print(_text_table(records, by, threshold, args.language))
+    return 0
+
+
+def _text_table(records: list[dict], by: Sequence[str], threshold: int, language: str) -> str:
+    from analysis.formatting import format_pct
+
+    rows = []
+    for r in records:
+        shown = t("cli.suppressed", language, k=threshold) if r["suppressed"] else (
+            f"{format_pct(r['pct'], language)} ({format_pct(r['ci_low'], language)}–{format_pct(r['ci_high'], language)})"
+        )
+        rows.append({"item": r["item_id"], **r["group"], "n": r["n"], "k": "" if r["k"] is None else r["k"],
+                     "andel (95 % KI)" if language == "nb" else "share (95 % CI)": shown})
+    frame = pd.DataFrame(rows)
+    return frame.to_string(index=False)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    survey, problems = validate_workbook(Path(args.file), name=args.file)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    if errors:
+        print(t("cli.invalid", args.language, source=args.file, count=len(errors)), file=sys.stderr)
+        for problem in errors:
+            print("  - " + problem.describe(args.language), file=sys.stderr)
+    if warnings:
+        print(t("cli.warnings", args.language, count=len(warnings)), file=sys.stderr)
+        for problem in warnings:
+            print("  - " + problem.describe(args.language), file=sys.stderr)
+    if errors:
+        return 1
+    print(
+        t("cli.valid", args.language, source=args.file, respondents=len(survey.responses),
+          items=len(survey.ordered_items()), breakdowns=len(survey.breakdowns))
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except SurveyError as err:
+        print(err.describe(args.language), file=sys.stderr)
+        return 1
+    except CliError as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except Exception as err:  # noqa: BLE001 - a user sees a message, never a traceback
+        print(f"{type(err).__name__}: {err}", file=sys.stderr)
+        return 1

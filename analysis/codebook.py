@@ -1,0 +1,221 @@
+"""The survey as data: codebook rows, items and the loaded survey object.
+
+Everything a page shows about an item (wording, scale, section, headline measure) comes from
+here, so a new survey round needs a new workbook, not new code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Kind = Literal["id", "breakdown", "likert", "yes_no", "multi_select", "text"]
+Measure = Literal["top2", "bottom2", "yes", "selected"]
+
+ITEM_KINDS = ("likert", "yes_no", "multi_select")
+SCALED_KINDS = ("breakdown", "likert", "yes_no")
+SCALE_SEPARATOR = "|"
+DEFAULT_MEASURE_LABELS = {
+    "top2": "stor/svært stor grad",
+    "bottom2": "liten/svært liten grad",
+    "yes": "ja",
+    "selected": "valgt",
+}
+MULTI_SELECT_SCALE = ("0", "1")
+
+
+def split_scale(text: str | None) -> tuple[str, ...]:
+    """Split a codebook scale cell ("A | B | C") into its labels, in order."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return ()
+    return tuple(part.strip() for part in str(text).split(SCALE_SEPARATOR) if part.strip())
+
+
+class CodebookRow(BaseModel):
+    """One validated row of the `codebook` sheet: the schema of one `responses` column."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
+
+    column: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    kind: Kind
+    question: str = Field(min_length=1)
+    label: str = Field(min_length=1)
+    section: str | None = None
+    subsection: str | None = None
+    measure: Measure | None = None
+    measure_label: str | None = None
+    scale: tuple[str, ...] = ()
+    dont_know: str | None = None
+    order: float | None = None
+    question_en: str | None = None
+    label_en: str | None = None
+
+    @field_validator("scale", mode="before")
+    @classmethod
+    def _parse_scale(cls, value):
+        if isinstance(value, (tuple, list)):
+            return tuple(value)
+        return split_scale(value)
+
+    @field_validator("kind", "measure", mode="before")
+    @classmethod
+    def _lower(cls, value):
+        return value.strip().lower() if isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
+class Item:
+    """An analysable question (or one multi-select option) with everything needed to count it."""
+
+    id: str
+    kind: Kind
+    question: str
+    label: str
+    section: str
+    subsection: str
+    measure: Measure
+    measure_label: str
+    categories: tuple[str, ...]
+    dont_know: str | None
+    order: float
+    question_en: str | None = None
+    label_en: str | None = None
+
+    @property
+    def substantive(self) -> tuple[str, ...]:
+        """Categories that express a position (everything but "don't know")."""
+        return tuple(c for c in self.categories if c != self.dont_know)
+
+    @property
+    def measure_categories(self) -> tuple[str, ...]:
+        """The categories the headline share counts."""
+        subs = self.substantive
+        if self.measure == "top2":
+            return subs[-2:]
+        if self.measure == "bottom2":
+            return subs[:2]
+        if self.measure in ("yes", "selected"):
+            return subs[-1:]
+        raise ValueError(f"unknown measure {self.measure!r}")
+
+    def title(self, language: str = "nb") -> str:
+        """Question wording in the chosen language, falling back to Norwegian."""
+        if self.kind == "multi_select":
+            return self.text("label", language)
+        return self.text("question", language)
+
+    def text(self, field_name: str, language: str = "nb") -> str:
+        if language == "en":
+            english = getattr(self, f"{field_name}_en")
+            if english:
+                return english
+        return getattr(self, field_name)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A grouping variable such as municipality or role, with its values in display order."""
+
+    id: str
+    label: str
+    values: tuple[str, ...]
+    label_en: str | None = None
+
+
+@dataclass
+class Survey:
+    """A loaded, validated survey: codebook, responses (categoricals) and metadata.
+
+    `responses` holds one row per respondent; breakdown and item columns are pandas
+    categoricals whose categories are the codebook scale, so counting works on codes and a
+    blank (skipped) answer is a missing value (code -1).
+    """
+
+    items: dict[str, Item]
+    breakdowns: dict[str, Breakdown]
+    responses: pd.DataFrame
+    meta: dict[str, str]
+    id_column: str
+    source: str = ""
+    codebook: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def title(self) -> str:
+        return self.meta.get("title", "")
+
+    @property
+    def reconstructed(self) -> bool:
+        return str(self.meta.get("reconstructed", "")).strip().lower() in {"true", "1", "ja", "yes"}
+
+    @property
+    def invited(self) -> int | None:
+        value = self.meta.get("invited")
+        try:
+            return int(float(value)) if value not in (None, "") else None
+        except (TypeError, ValueError):
+            return None
+
+    def assumptions(self, language: str = "nb") -> list[str]:
+        """The documented assumptions (`assumption_<n>` rows), English ones where asked and given."""
+        base = [k for k in self.meta if k.startswith("assumption") and not k.endswith("_en")]
+        return [self.meta_text(k, language) for k in base]
+
+    def meta_text(self, key: str, language: str = "nb") -> str:
+        """A meta value in the chosen language (`<key>_en` for English), falling back to bokmål."""
+        if language == "en" and self.meta.get(f"{key}_en"):
+            return self.meta[f"{key}_en"]
+        return self.meta.get(key, "")
+
+    def sections(self) -> list[str]:
+        """Sections in codebook order."""
+        seen: dict[str, None] = {}
+        for item in self.ordered_items():
+            seen.setdefault(item.section, None)
+        return list(seen)
+
+    def ordered_items(self, section: str | None = None, kinds=ITEM_KINDS) -> list[Item]:
+        """Items in reading order: sections as they first appear in the codebook, then `order`."""
+        section_rank: dict[str, int] = {}
+        for item in self.items.values():
+            section_rank.setdefault(item.section, len(section_rank))
+        items = [i for i in self.items.values() if i.kind in kinds]
+        if section is not None:
+            items = [i for i in items if i.section == section]
+        position = {item_id: n for n, item_id in enumerate(self.items)}
+        return sorted(items, key=lambda i: (section_rank[i.section], i.order, position[i.id]))
+
+    def question_groups(self, section: str | None = None) -> dict[str, list[Item]]:
+        """Multi-select options grouped by their common question, in codebook order."""
+        groups: dict[str, list[Item]] = {}
+        for item in self.ordered_items(section, kinds=("multi_select",)):
+            groups.setdefault(item.question, []).append(item)
+        return groups
+
+    def subset(self, mask: pd.Series) -> "Survey":
+        """The same survey restricted to the respondents where `mask` is true."""
+        return Survey(
+            items=self.items,
+            breakdowns=self.breakdowns,
+            responses=self.responses.loc[mask.to_numpy()],
+            meta=self.meta,
+            id_column=self.id_column,
+            source=self.source,
+            codebook=self.codebook,
+        )
+
+    def filter(self, **selected: list[str] | tuple[str, ...] | None) -> "Survey":
+        """Keep respondents whose breakdown values are among the selected ones.
+
+        `survey.filter(kommune=["Grong"], rolle=None)` keeps Grong, every role. An empty or
+        None selection means "all".
+        """
+        mask = pd.Series(True, index=self.responses.index)
+        for column, values in selected.items():
+            if column not in self.breakdowns:
+                raise KeyError(f"unknown breakdown {column!r}")
+            if values:
+                mask &= self.responses[column].isin(list(values))
+        return self.subset(mask)

@@ -1,0 +1,482 @@
+"""Load and validate a survey workbook (or CSV files) into a `Survey`.
+
+Every problem is collected with its sheet, spreadsheet row, column and value, so a user can
+fix a file in one pass; nothing is loaded from a file that has errors, and the input is
+never modified. Schema checks on codebook rows use pydantic (`CodebookRow`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import math
+import os
+import re
+import zipfile
+from pathlib import Path
+from typing import Any, BinaryIO, Union
+
+import pandas as pd
+from pydantic import ValidationError
+
+from analysis.codebook import (
+    ITEM_KINDS,
+    DEFAULT_MEASURE_LABELS,
+    MULTI_SELECT_SCALE,
+    SCALED_KINDS,
+    Breakdown,
+    CodebookRow,
+    Item,
+    Survey,
+)
+from analysis.problems import Problem, SurveyError
+
+Source = Union[str, os.PathLike, bytes, BinaryIO]
+
+SHEETS = ("responses", "codebook", "meta")
+REQUIRED_CODEBOOK_FIELDS = ("column", "kind", "question", "label")
+REQUIRED_META_KEYS = ("title", "year", "provenance")
+MEASURES_BY_KIND = {"likert": {"top2", "bottom2"}, "yes_no": {"yes"}, "multi_select": {"selected"}}
+HEADER_ROWS = 1  # spreadsheet row of the header; data start on the next row
+
+BUNDLED_WORKBOOK = Path(__file__).resolve().parent.parent / "data" / "survey_raw.xlsx"
+
+
+def cell_text(value: Any) -> str | None:
+    """A cell as the text a person typed: None for blank, `1` rather than `1.0`."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    text = str(value)
+    if text.strip() == "":
+        return None
+    return text
+
+
+def spreadsheet_row(position: int) -> int:
+    """Row number as shown in Excel for the data row at 0-based `position`."""
+    return position + HEADER_ROWS + 1
+
+
+def source_name(source: Source, name: str | None = None) -> str:
+    if name:
+        return name
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source)
+    return getattr(source, "name", "opplastet fil")
+
+
+def read_sheets(source: Source, name: str | None = None) -> dict[str, pd.DataFrame]:
+    """Read every sheet as text-preserving objects; raise SurveyError if it is no workbook.
+
+    python-calamine is fast; openpyxl is the fallback if calamine cannot read the file.
+    """
+    label = source_name(source, name)
+    if isinstance(source, (str, os.PathLike)) and not Path(source).exists():
+        raise SurveyError([Problem("file_not_found", value=os.fspath(source))], label)
+    data = source if isinstance(source, (str, os.PathLike)) else _as_bytes(source)
+    last_error: Exception | None = None
+    for engine in ("calamine", "openpyxl"):
+        try:
+            handle = io.BytesIO(data) if isinstance(data, bytes) else data
+            return pd.read_excel(handle, sheet_name=None, dtype=object, header=None, engine=engine)
+        except Exception as exc:  # noqa: BLE001 - any reader failure becomes one clear problem
+            last_error = exc
+    detail = type(last_error).__name__ + (f": {last_error}" if str(last_error) else "")
+    raise SurveyError([Problem("not_a_workbook", params={"detail": detail[:200]})], label)
+
+
+_SHEET_ENTRY = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
+_RELATION = re.compile(rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
+_FORMULA_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*>(?:(?!</c>).){0,200}?<f\b[^>]*?(?:/>|>([^<]*)</f>)', re.S)
+
+
+def formula_cells(source: Source) -> dict[str, list[tuple[int, int, str]]]:
+    """Cells holding formulas, per sheet name: (row, column index, formula).
+
+    Readers return a formula's cached value (often nothing), which would silently turn a
+    formula into a blank answer; scanning the sheet XML finds them without evaluating.
+    """
+    try:
+        data = source if isinstance(source, bytes) else (
+            Path(source).read_bytes() if isinstance(source, (str, os.PathLike)) else _as_bytes(source))
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        workbook = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return {}
+    targets = {}
+    for match in _RELATION.finditer(rels):
+        rel_id, target = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+        targets[rel_id] = target.decode().lstrip("/").removeprefix("xl/")
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    for name, rel_id in _SHEET_ENTRY.findall(workbook):
+        target = targets.get(rel_id)
+        if not target:
+            continue
+        try:
+            xml = archive.read("xl/" + target)
+        except KeyError:
+            continue
+        if b"<f" not in xml:
+            continue
+        cells = []
+        for letters, row, formula in _FORMULA_CELL.findall(xml):
+            column = 0
+            for letter in letters.decode():
+                column = column * 26 + ord(letter) - 64
+            cells.append((int(row), column - 1, "=" + (formula or b"").decode(errors="replace")))
+        if cells:
+            found[name.decode(errors="replace")] = cells
+    return found
+
+
+def _as_bytes(source: bytes | BinaryIO) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    position = source.tell() if hasattr(source, "tell") else None
+    data = source.read()
+    if position is not None and hasattr(source, "seek"):
+        source.seek(position)
+    return data
+
+
+def _frame_with_header(raw: pd.DataFrame) -> pd.DataFrame:
+    """First row as header (text), remaining rows as data; fully blank rows dropped at the end."""
+    if raw.empty:
+        return pd.DataFrame()
+    header = [cell_text(v) or f"(tom kolonne {i + 1})" for i, v in enumerate(raw.iloc[0].tolist())]
+    body = raw.iloc[1:].copy()
+    body.columns = [h.strip() for h in header]
+    body = body.reset_index(drop=True)
+    # Trailing rows that are entirely blank are spreadsheet noise, not respondents.
+    filled = body.map(cell_text).notna().any(axis=1).to_numpy()
+    last = int(filled.nonzero()[0].max()) + 1 if filled.any() else 0
+    return body.iloc[:last]
+
+
+def load_workbook(source: Source = BUNDLED_WORKBOOK, name: str | None = None) -> Survey:
+    """Load a workbook in the documented format; raise SurveyError listing every problem."""
+    survey, problems = validate_workbook(source, name)
+    if survey is None:
+        raise SurveyError(problems, source_name(source, name))
+    return survey
+
+
+def validate_workbook(source: Source, name: str | None = None) -> tuple[Survey | None, list[Problem]]:
+    """Check a workbook; return the survey (None if there are errors) and all problems."""
+    label = source_name(source, name)
+    try:
+        sheets = read_sheets(source, name)
+    except SurveyError as err:
+        return None, err.problems
+    lowered = {str(k).strip().lower(): v for k, v in sheets.items()}
+    missing = [s for s in SHEETS if s not in lowered]
+    if missing:
+        found = ", ".join(str(k) for k in sheets) or "-"
+        return None, [Problem("missing_sheet", sheet=s, params={"expected": s, "found": found}) for s in missing]
+    responses = _frame_with_header(lowered["responses"])
+    codebook = _frame_with_header(lowered["codebook"])
+    meta_problems, meta = _read_meta(_frame_with_header(lowered["meta"]))
+    formula_problems = []
+    for sheet, cells in formula_cells(source).items():
+        header = lowered.get(sheet.strip().lower())
+        for row, column, formula in cells:
+            name = cell_text(header.iat[0, column]) if header is not None and column < header.shape[1] else None
+            formula_problems.append(Problem("formula_cell", sheet=sheet, row=row, column=name, value=formula[:80]))
+    return build_survey(responses, codebook, meta, label, extra_problems=meta_problems + formula_problems)
+
+
+def load_csv(responses: Source, codebook: Source, meta: Source | None = None, name: str | None = None) -> Survey:
+    """Load responses and codebook from CSV files (UTF-8), with optional key/value meta CSV."""
+    frames = {}
+    for sheet, src in (("responses", responses), ("codebook", codebook), ("meta", meta)):
+        if src is None:
+            continue
+        data = src if isinstance(src, (str, os.PathLike)) else io.BytesIO(_as_bytes(src))
+        frames[sheet] = pd.read_csv(data, dtype=object, keep_default_na=False, encoding="utf-8")
+    meta_problems, meta_values = _read_meta(frames.get("meta", pd.DataFrame(columns=["key", "value"])))
+    if "meta" not in frames:
+        meta_problems = []
+        meta_values = {"title": source_name(responses, name), "year": "", "provenance": ""}
+    survey, problems = build_survey(
+        frames["responses"], frames["codebook"], meta_values, source_name(responses, name), meta_problems
+    )
+    if survey is None:
+        raise SurveyError(problems, source_name(responses, name))
+    return survey
+
+
+def _read_meta(frame: pd.DataFrame) -> tuple[list[Problem], dict[str, str]]:
+    columns = {str(c).strip().lower(): c for c in frame.columns}
+    if "key" not in columns or "value" not in columns:
+        return [Problem("meta_not_key_value", sheet="meta")], {}
+    meta: dict[str, str] = {}
+    for key, value in zip(frame[columns["key"]], frame[columns["value"]]):
+        key_text = cell_text(key)
+        if key_text:
+            meta[key_text.strip()] = cell_text(value) or ""
+    problems = [
+        Problem("missing_meta_key", sheet="meta", params={"expected": k}) for k in REQUIRED_META_KEYS if k not in meta
+    ]
+    for key in ("invited", "min_group_size"):
+        if meta.get(key):
+            try:
+                number = float(meta[key])
+                if not number.is_integer() or number < 0:
+                    raise ValueError
+            except ValueError:
+                problems.append(Problem("bad_meta_number", sheet="meta", value=meta[key], params={"key": key}))
+    return problems, meta
+
+
+def _codebook_rows(codebook: pd.DataFrame) -> tuple[list[tuple[int, CodebookRow]], list[Problem]]:
+    problems: list[Problem] = []
+    fields = {str(c).strip().lower(): c for c in codebook.columns}
+    for required in REQUIRED_CODEBOOK_FIELDS:
+        if required not in fields:
+            problems.append(Problem("missing_codebook_field", sheet="codebook", params={"expected": required}))
+    if problems:
+        return [], problems
+    rows: list[tuple[int, CodebookRow]] = []
+    seen: dict[str, int] = {}
+    for position, record in enumerate(codebook.to_dict("records")):
+        values = {str(k).strip().lower(): cell_text(v) for k, v in record.items()}
+        row_no = spreadsheet_row(position)
+        try:
+            row = CodebookRow.model_validate({k: v for k, v in values.items() if v is not None})
+        except ValidationError as exc:
+            for error in exc.errors():
+                column = ".".join(str(p) for p in error["loc"]) or None
+                problems.append(
+                    Problem(
+                        "codebook_invalid",
+                        sheet="codebook",
+                        row=row_no,
+                        column=column,
+                        value=error.get("input"),
+                        params={"detail": error["msg"]},
+                    )
+                )
+            continue
+        if row.column in seen:
+            problems.append(Problem("duplicate_codebook_column", sheet="codebook", row=row_no, column="column", value=row.column))
+            continue
+        seen[row.column] = row_no
+        problems.extend(_check_codebook_row(row, row_no))
+        rows.append((row_no, row))
+    return rows, problems
+
+
+def _check_codebook_row(row: CodebookRow, row_no: int) -> list[Problem]:
+    problems = []
+    where = {"sheet": "codebook", "row": row_no}
+    scale = row.scale if row.kind != "multi_select" else MULTI_SELECT_SCALE
+    if row.kind in SCALED_KINDS and not row.scale:
+        problems.append(Problem("missing_scale", column="scale", params={"kind": row.kind}, **where))
+    for label in {s for s in row.scale if row.scale.count(s) > 1}:
+        problems.append(Problem("duplicate_scale_label", column="scale", value=label, **where))
+    if row.dont_know and row.dont_know not in scale:
+        problems.append(Problem("dont_know_not_in_scale", column="dont_know", value=row.dont_know, **where))
+    if row.kind in ITEM_KINDS:
+        if not row.section:
+            problems.append(Problem("missing_section", column="section", **where))
+        if row.measure is None:
+            problems.append(Problem("missing_measure", column="measure", **where))
+        elif row.measure not in MEASURES_BY_KIND[row.kind]:
+            problems.append(
+                Problem("measure_kind_mismatch", column="measure", value=row.measure, params={"measure": row.measure, "kind": row.kind}, **where)
+            )
+        else:
+            substantive = [s for s in scale if s != row.dont_know]
+            if len(substantive) < (3 if row.measure in ("top2", "bottom2") else 2):
+                problems.append(Problem("scale_too_short", column="scale", params={"measure": row.measure}, **where))
+    return problems
+
+
+def _suggest(value: str, allowed: tuple[str, ...]) -> str | None:
+    folded = {a.casefold().strip(): a for a in allowed}
+    if value.casefold().strip() in folded:
+        return folded[value.casefold().strip()]
+    close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _check_column(
+    column: str, values: pd.Series, allowed: tuple[str, ...], kind: str
+) -> tuple[list[str | None], list[Problem]]:
+    """Map cells to labels; report every unknown value with a suggestion."""
+    problems: list[Problem] = []
+    cleaned: list[str | None] = []
+    allowed_set = set(allowed)
+    allowed_text = ", ".join(allowed)
+    for position, raw in enumerate(values.tolist()):
+        text = cell_text(raw)
+        row_no = spreadsheet_row(position)
+        if text is not None and text.startswith("=") and kind != "text":
+            problems.append(Problem("formula_cell", sheet="responses", row=row_no, column=column, value=text))
+            cleaned.append(None)
+            continue
+        if text is None or text in allowed_set or kind == "text":
+            cleaned.append(text)
+            continue
+        if kind == "multi_select" and text in ("0.0", "1.0"):
+            cleaned.append(text[0])  # a numeric export of 0/1; the value is unchanged
+            continue
+        if kind == "multi_select":
+            problems.append(Problem("bad_multi_select", sheet="responses", row=row_no, column=column, value=text))
+        else:
+            suggestion = _suggest(text, allowed)
+            code = "unknown_label_suggest" if suggestion else "unknown_label"
+            problems.append(
+                Problem(code, sheet="responses", row=row_no, column=column, value=text,
+                        params={"suggestion": suggestion, "allowed": allowed_text})
+            )
+        cleaned.append(None)
+    return cleaned, problems
+
+
+def build_survey(
+    responses: pd.DataFrame,
+    codebook: pd.DataFrame,
+    meta: dict[str, str],
+    source: str = "",
+    extra_problems: list[Problem] | None = None,
+) -> tuple[Survey | None, list[Problem]]:
+    """Validate responses against the codebook and build the typed `Survey`."""
+    problems = list(extra_problems or [])
+    if codebook.empty:
+        problems.append(Problem("empty_sheet", sheet="codebook"))
+        return None, problems
+    rows, codebook_problems = _codebook_rows(codebook)
+    problems += codebook_problems
+    if not rows and codebook_problems:
+        return None, problems
+
+    response_columns = [str(c).strip() for c in responses.columns]
+    responses = responses.copy()
+    responses.columns = response_columns
+    described = {row.column for _, row in rows}
+    for row_no, row in rows:
+        if row.column not in response_columns:
+            problems.append(Problem("codebook_without_data", sheet="codebook", row=row_no, column="column", value=row.column))
+    for column in response_columns:
+        if column not in described:
+            problems.append(Problem("data_without_codebook", sheet="responses", row=HEADER_ROWS, column=column, value=column))
+    if responses.empty:
+        problems.append(Problem("no_respondents", sheet="responses"))
+
+    id_rows = [row for _, row in rows if row.kind == "id"]
+    if len(id_rows) != 1:
+        problems.append(Problem("no_id_column", sheet="codebook", params={"count": len(id_rows)}))
+    if not any(row.kind == "breakdown" for _, row in rows):
+        problems.append(Problem("no_breakdowns", sheet="codebook"))
+    if not any(row.kind in ITEM_KINDS for _, row in rows):
+        problems.append(Problem("no_items", sheet="codebook"))
+
+    clean: dict[str, pd.Series] = {}
+    for _, row in rows:
+        if row.column not in response_columns:
+            continue
+        values = responses[row.column]
+        if row.kind == "id":
+            problems += _check_ids(row.column, values)
+            clean[row.column] = values.map(cell_text).astype("string")
+            continue
+        allowed = MULTI_SELECT_SCALE if row.kind == "multi_select" else row.scale
+        cleaned, column_problems = _check_column(row.column, values, allowed, row.kind)
+        problems += column_problems
+        if row.kind == "text":
+            clean[row.column] = pd.Series(cleaned, dtype="string")
+            continue
+        clean[row.column] = pd.Series(pd.Categorical(cleaned, categories=list(allowed), ordered=row.kind != "breakdown"))
+        if row.kind == "breakdown":
+            problems += _check_breakdown(row.column, clean[row.column])
+        if len(values) and all(c is None for c in cleaned) and not column_problems:
+            problems.append(Problem("empty_column", severity="warning", sheet="responses", column=row.column))
+
+    invited = meta.get("invited")
+    if invited and invited.replace(".", "", 1).isdigit() and float(invited) < len(responses):
+        problems.append(Problem("invited_too_low", severity="warning", sheet="meta",
+                                params={"invited": int(float(invited)), "answered": len(responses)}))
+
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+
+    frame = pd.DataFrame(clean)[[c for c in response_columns if c in clean]]
+    items, breakdowns = _model_objects(rows)
+    codebook_frame = pd.DataFrame([row.model_dump() for _, row in rows])
+    survey = Survey(
+        items=items,
+        breakdowns=breakdowns,
+        responses=frame,
+        meta=dict(meta),
+        id_column=id_rows[0].column,
+        source=source,
+        codebook=codebook_frame,
+    )
+    return survey, problems
+
+
+def _check_ids(column: str, values: pd.Series) -> list[Problem]:
+    problems = []
+    first_seen: dict[str, int] = {}
+    for position, raw in enumerate(values.tolist()):
+        text = cell_text(raw)
+        row_no = spreadsheet_row(position)
+        if text is None:
+            problems.append(Problem("blank_id", sheet="responses", row=row_no, column=column))
+        elif text in first_seen:
+            problems.append(Problem("duplicate_id", sheet="responses", row=row_no, column=column, value=text,
+                                    params={"other_row": first_seen[text]}))
+        else:
+            first_seen[text] = row_no
+    return problems
+
+
+def _check_breakdown(column: str, values: pd.Series) -> list[Problem]:
+    problems = []
+    blanks = values.isna().to_numpy().nonzero()[0]
+    for position in blanks:
+        problems.append(Problem("blank_breakdown", sheet="responses", row=spreadsheet_row(int(position)), column=column))
+    counts = values.value_counts()
+    for value, count in counts.items():
+        if count == 0:
+            problems.append(Problem("unused_breakdown_value", severity="warning", sheet="codebook", column=column, value=value))
+        elif count == 1:
+            position = int((values == value).to_numpy().nonzero()[0][0])
+            problems.append(Problem("rare_breakdown_value", severity="warning", sheet="responses",
+                                    row=spreadsheet_row(position), column=column, value=value))
+    return problems
+
+
+def _model_objects(rows: list[tuple[int, CodebookRow]]) -> tuple[dict[str, Item], dict[str, Breakdown]]:
+    items: dict[str, Item] = {}
+    breakdowns: dict[str, Breakdown] = {}
+    for position, (_, row) in enumerate(rows):
+        if row.kind == "breakdown":
+            breakdowns[row.column] = Breakdown(row.column, row.label, row.scale, row.label_en)
+        elif row.kind in ITEM_KINDS:
+            items[row.column] = Item(
+                id=row.column,
+                kind=row.kind,
+                question=row.question,
+                label=row.label,
+                section=row.section or "",
+                subsection=row.subsection or "",
+                measure=row.measure,
+                measure_label=row.measure_label or DEFAULT_MEASURE_LABELS[row.measure],
+                categories=MULTI_SELECT_SCALE if row.kind == "multi_select" else row.scale,
+                dont_know=row.dont_know,
+                order=row.order if row.order is not None else float(position),
+                question_en=row.question_en,
+                label_en=row.label_en,
+            )
+    return items, breakdowns

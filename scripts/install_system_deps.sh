@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# System packages the test suite needs and pip cannot provide: Debian's Chromium (real-browser
+# tests, static image export) and PostgreSQL (workshop storage tests). Idempotent: installs
+# only what is missing. Needs root (or sudo) on a Debian-based machine.
+set -euo pipefail
+
+need=()
+[ -x /usr/lib/chromium/chromium ] || need+=(chromium)
+command -v pg_ctlcluster >/dev/null 2>&1 || [ -d /usr/lib/postgresql ] || need+=(postgresql)
+# Fonts so that screenshots and exported charts render text.
+fc-list 2>/dev/null | grep -qi "dejavu" || need+=(fonts-dejavu-core)
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "install_system_deps: need root to install: ${need[*]}" >&2; exit 1
+  fi
+fi
+echo "Installing system packages: ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,106 @@
+"""The command line: output formats, exit codes, messages, and that every command and
+option is documented in README.md."""
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from analysis.cli import build_parser, main
+from conftest import ROOT, tiny_frames, write_workbook
+
+
+@pytest.fixture(autouse=True)
+def threshold_one(monkeypatch):
+    """The tiny survey's groups are below the default threshold; tests lower the owner's setting."""
+    monkeypatch.setenv("SURVEY_MIN_GROUP_SIZE", "1")
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "analysis", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_summary_json_fields(tiny_path, capsys):
+    assert main(["summary", str(tiny_path), "--by", "kommune", "--format", "json", "--min-n", "1"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    q1 = next(r for r in rows if r["item_id"] == "q1" and r["group"] == {"kommune": "Aby"})
+    assert {"item_id", "question", "measure", "group", "n", "k", "pct", "ci_low", "ci_high", "suppressed"} <= set(q1)
+    # Aby: R1 stor, R2 svært stor, R3 stor, R4 DK → n 4, k 3.
+    assert (q1["n"], q1["k"], q1["pct"]) == (4, 3, 75.0)
+
+
+def test_summary_substantive(tiny_path, capsys):
+    main(["summary", str(tiny_path), "--format", "json", "--denominator", "substantive", "--min-n", "1"])
+    q1 = next(r for r in json.loads(capsys.readouterr().out) if r["item_id"] == "q1")
+    assert (q1["n"], q1["k"], q1["denominator"]) == (7, 4, "substantive")
+
+
+def test_summary_csv_and_table(tiny_path, capsys):
+    main(["summary", str(tiny_path), "--by", "rolle", "--format", "csv", "--min-n", "1"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("item_id,question") and "rolle" in lines[0]
+    assert len(lines) == 1 + 5 * 2
+    main(["summary", str(tiny_path), "--min-n", "1"])
+    assert "44,4\u00a0%" in capsys.readouterr().out
+
+
+def test_min_n_suppresses(tiny_path, capsys):
+    main(["summary", str(tiny_path), "--by", "kommune,rolle", "--format", "json", "--min-n", "3"])
+    rows = json.loads(capsys.readouterr().out)
+    small = next(r for r in rows if r["item_id"] == "q1" and r["group"] == {"kommune": "Aby", "rolle": "Pol"})
+    assert small["suppressed"] is True and small["k"] is None and small["pct"] is None and small["ci_low"] is None
+
+
+def test_min_n_cannot_lower_the_configured_threshold(tiny_path, capsys, monkeypatch):
+    monkeypatch.setenv("SURVEY_MIN_GROUP_SIZE", "5")
+    main(["summary", str(tiny_path), "--by", "kommune,rolle", "--format", "json", "--min-n", "1"])
+    rows = json.loads(capsys.readouterr().out)
+    assert all(r["suppressed"] for r in rows)  # every municipality × role cell has at most 3
+
+
+def test_unknown_breakdown_is_a_clear_error():
+    result = run("summary", "--by", "fylke")
+    assert result.returncode == 1
+    assert "ukjent bakgrunnsvariabel «fylke»" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_validate_ok():
+    result = run("validate", "data/survey_raw.xlsx")
+    assert result.returncode == 0
+    assert result.stdout.startswith("OK: data/survey_raw.xlsx: 93 respondenter")
+
+
+def test_validate_lists_problems(tmp_path):
+    sheets = tiny_frames()
+    sheets["responses"].loc[2, "q1"] = "i stor grad"
+    sheets["responses"].loc[4, "id"] = "R1"
+    path = write_workbook(tmp_path / "bad.xlsx", sheets)
+    result = run("validate", str(path))
+    assert result.returncode == 1
+    assert "2 problem(er)" in result.stderr
+    assert "rad 4, kolonne «q1»: ukjent svar «i stor grad» — mente du «I stor grad»?" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    result = run("summary", str(tmp_path / "none.xlsx"))
+    assert result.returncode == 1 and "fila finnes ikke" in result.stderr and "Traceback" not in result.stderr
+
+
+def commands_and_options():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    for name, command in sub.choices.items():
+        options = [s for a in command._actions for s in a.option_strings if s.startswith("--") and s != "--help"]
+        yield name, options
+
+
+def test_every_command_and_option_is_documented():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, options in commands_and_options():
+        assert re.search(rf"python -m analysis {name}\b", readme), f"README lacks `python -m analysis {name}`"
+        for option in options:
+            assert option in readme, f"README lacks option {option} of `{name}`"
