@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-import numpy as np
 import pandas as pd
 
 from analysis.aggregate import DENOMINATORS, headline_table
@@ -110,7 +109,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     survey = load(args.file)
     by = resolve_breakdowns(survey, args.by)
     threshold = min_group_size(survey, args.min_n)
-    table = protect_headline(headline_table(survey, by, denominator=args.denominator, language=args.language), threshold)
+    table = protect_headline(headline_table(survey, by, denominator=args.denominator, language=args.language), threshold, by)
     records = summary_records(table, by)
     if args.format == "json":
         print(json.dumps(records, ensure_ascii=False, indent=2))

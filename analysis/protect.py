@@ -12,8 +12,11 @@ import pandas as pd
 HIDDEN_HEADLINE = ("k", "share", "pct", "ci_low", "ci_high", "dont_know", "blank")
 
 
-def protect_headline(table: pd.DataFrame, min_n: int) -> pd.DataFrame:
-    """Mark rows with n < min_n as `suppressed` and blank out everything that reveals them."""
+def protect_headline(table: pd.DataFrame, min_n: int, by: tuple[str, ...] | list[str] = ()) -> pd.DataFrame:
+    """Mark rows with n < min_n as `suppressed` and blank out everything that reveals them.
+
+    `by` names the table's group columns (as passed to `headline_table`).
+    """
     protected = table.copy()
     suppressed = protected["n"].to_numpy() < min_n
     protected["suppressed"] = suppressed

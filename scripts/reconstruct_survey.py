@@ -557,11 +557,23 @@ def build_meta(cells: dict, invited: dict, targets: dict) -> list[tuple[str, obj
     ms_blank = ", ".join(f"{role} {GROUP_SIZE[role] - targets[(MULTI_PREFIX, role)]['n']}" for role in ROLES)
     meta: list[tuple[str, object]] = [
         ("title", "Interkommunalt samarbeid i Indre Namdal – spørreundersøkelse 2022"),
+        ("title_en", "Inter-municipal cooperation in Indre Namdal – survey 2022"),
         ("year", 2022),
         ("invited", INVITED_TOTAL),
         ("region", "Indre Namdal"),
         ("reconstructed", "true"),
         ("provenance",
+         "De enkelte svarene i undersøkelsen fra 2022 blant administrative og politiske ledere i Grong, "
+         "Lierne, Namsskogan og Røyrvik er aldri publisert. Rapporten (april 2022, for "
+         "Statsforvalteren i Trøndelag) oppgir 22 prosenttall, hvor mange som ble invitert (126) og "
+         "hvor mange som svarte (93: 55 Administrasjon, 38 Folkevalgte), og noen kvalitative funn. "
+         "Disse 93 radene er rekonstruert av scripts/reconstruct_survey.py ut fra tabellene i "
+         "scripts/, slik at alle de 22 publiserte tallene gjenskapes nøyaktig (andel av dem som "
+         "svarte på spørsmålet, Vet ikke medregnet, ubesvarte holdt utenfor) og rapportens "
+         "kvalitative utsagn stemmer. Alt annet – fordelingen på kommuner, de andre svarkategoriene, "
+         "ubesvarte spørsmål, spørsmålene som ikke er publisert, svarene på flervalgsspørsmålet – "
+         "er antakelser, listet opp nedenfor. Radene må ikke brukes som ekte data."),
+        ("provenance_en",
          "The individual answers to the 2022 survey of administrative and political leaders in Grong, "
          "Lierne, Namsskogan and Røyrvik were never published; the report (April 2022, for "
          "Statsforvalteren i Trøndelag) gives 22 percentages, the number invited (126) and answered "
@@ -572,28 +584,54 @@ def build_meta(cells: dict, invited: dict, targets: dict) -> list[tuple[str, obj
          "the municipality split, the other answer categories, blanks, the unpublished items, the "
          "multi-select answers - is an assumption listed below. Do not use the rows as real data."),
     ]
+    # (bokmål, English) – the English text goes in assumption_<n>_en, shown in the English interface.
     assumptions = [
-        f"Municipality split of respondents (the report gives only role totals): {split}.",
-        "Answer categories the report does not print (the categories outside each headline measure, "
-        "the split between 'I stor grad' and 'I svært stor grad', and Vet ikke) follow assumed "
-        "proportions in scripts/reconstruction_targets.csv.",
-        f"Blanks (item skipped) only where a published figure needs a smaller denominator, plus a few "
-        f"on the unpublished items ({blanks}); spread over municipalities by cell size, and "
-        f"independently of each other across items.",
-        "Differences between municipalities are assumed and only tuned so the report's statements "
-        "hold: Røyrvik highest on loss of jobs in both roles; Røyrvik and Namsskogan above Grong and "
-        "Lierne on governance and control. All other items are spread evenly by cell size.",
-        "Unpublished items gevinst_digitale_verktoy (named as a gain by many) and utfordring_regelverk "
-        "(the third challenge, below the other two) have assumed levels.",
-        "Multi-select areas: option list from the areas the report names; shares per municipality "
-        "assumed so that each top five contains Legetjeneste, Rus og psykiatri, Næringsutvikling and "
-        f"Administrative støttetjenester, and Barnevern is in some. Skipped by {ms_blank}.",
-        "Answers are dealt to respondents at random within municipality x role, so correlations "
-        "between items are not modelled.",
-        "Free-text answers were not published; kommentar is blank for everyone.",
-        f"The split of the 126 invited over municipality x role is assumed ({inv}); see invited_* rows.",
+        (f"Fordelingen av respondentene på kommuner (rapporten oppgir bare antall per rolle): {split}.",
+         f"Municipality split of respondents (the report gives only role totals): {split}."),
+        ("Svarkategoriene rapporten ikke oppgir, følger antatte andeler i "
+         "scripts/reconstruction_targets.csv. Det gjelder kategoriene som ikke inngår i hovedmålet "
+         "for hvert spørsmål (for eksempel stor/svært stor grad), fordelingen mellom «I stor grad» "
+         "og «I svært stor grad», og Vet ikke.",
+         "Answer categories the report does not print (the categories outside each headline measure, "
+         "the split between 'I stor grad' and 'I svært stor grad', and Vet ikke) follow assumed "
+         "proportions in scripts/reconstruction_targets.csv."),
+        (f"Ubesvarte spørsmål (spørsmålet hoppet over) finnes bare der et publisert tall krever en "
+         f"mindre nevner, pluss noen få på spørsmålene som ikke er publisert ({blanks}). De er "
+         f"fordelt på kommunene etter antall respondenter, og uavhengig av hverandre fra spørsmål til "
+         f"spørsmål.",
+         f"Blanks (item skipped) only where a published figure needs a smaller denominator, plus a few "
+         f"on the unpublished items ({blanks}); spread over municipalities by cell size, and "
+         f"independently of each other across items."),
+        ("Forskjellene mellom kommunene er antatt, og er bare justert slik at rapportens utsagn "
+         "stemmer: Røyrvik ligger høyest på bortfall av arbeidsplasser både blant Administrasjon og "
+         "Folkevalgte, og Røyrvik og Namsskogan ligger over Grong og Lierne på styring og kontroll. "
+         "Alle andre spørsmål er fordelt jevnt etter antall respondenter.",
+         "Differences between municipalities are assumed and only tuned so the report's statements "
+         "hold: Røyrvik highest on loss of jobs in both roles; Røyrvik and Namsskogan above Grong and "
+         "Lierne on governance and control. All other items are spread evenly by cell size."),
+        ("Spørsmålene som ikke er publisert, gevinst_digitale_verktoy (nevnt som en gevinst av mange) "
+         "og utfordring_regelverk (den tredje utfordringen, lavere enn de to andre), har antatte nivåer.",
+         "Unpublished items gevinst_digitale_verktoy (named as a gain by many) and utfordring_regelverk "
+         "(the third challenge, below the other two) have assumed levels."),
+        ("Flervalgsspørsmålet om områder: svaralternativene er hentet fra områdene rapporten nevner. "
+         "Andelene per kommune er antatt slik at topp fem i hver kommune inneholder Legetjeneste, "
+         "Rus og psykiatri, Næringsutvikling og Administrative støttetjenester, og at Barnevern er "
+         f"med i noen av dem. Hoppet over av {ms_blank}.",
+         "Multi-select areas: option list from the areas the report names; shares per municipality "
+         "assumed so that each top five contains Legetjeneste, Rus og psykiatri, Næringsutvikling and "
+         f"Administrative støttetjenester, and Barnevern is in some. Skipped by {ms_blank}."),
+        ("Svarene er fordelt tilfeldig på respondentene innenfor hver kombinasjon av kommune og "
+         "rolle, så sammenhenger mellom spørsmålene er ikke modellert.",
+         "Answers are dealt to respondents at random within municipality x role, so correlations "
+         "between items are not modelled."),
+        ("Fritekstsvarene ble ikke publisert; kommentar er tom for alle.",
+         "Free-text answers were not published; kommentar is blank for everyone."),
+        (f"Hvordan de 126 inviterte fordeler seg på kommune og rolle, er antatt ({inv}); se radene "
+         f"invited_*.",
+         f"The split of the 126 invited over municipality x role is assumed ({inv}); see invited_* rows."),
     ]
-    meta += [(f"assumption_{i}", text) for i, text in enumerate(assumptions, start=1)]
+    for i, (text_nb, text_en) in enumerate(assumptions, start=1):
+        meta += [(f"assumption_{i}", text_nb), (f"assumption_{i}_en", text_en)]
     meta.append(("min_group_size", 5))
     meta += [(f"invited_{m}_{role}", invited[(m, role)]) for m in MUNICIPALITIES for role in ROLES]
     return meta
