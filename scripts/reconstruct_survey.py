@@ -595,10 +595,10 @@ def build_meta(cells: dict, invited: dict, targets: dict) -> list[tuple[str, obj
          "Answer categories the report does not print (the categories outside each headline measure, "
          "the split between 'I stor grad' and 'I svært stor grad', and Vet ikke) follow assumed "
          "proportions in scripts/reconstruction_targets.csv."),
-        (f"Ubesvarte spørsmål (spørsmålet hoppet over) finnes bare der et publisert tall krever en "
-         f"mindre nevner, pluss noen få på spørsmålene som ikke er publisert ({blanks}). De er "
-         f"fordelt på kommunene etter antall respondenter, og uavhengig av hverandre fra spørsmål til "
-         f"spørsmål.",
+        (f"Ubesvarte spørsmål (respondenten hoppet over spørsmålet) finnes bare der et publisert "
+         f"tall krever en mindre nevner, pluss noen få på spørsmålene som ikke er publisert "
+         f"({blanks}). De er fordelt på kommunene etter antall respondenter, og uavhengig av "
+         f"hverandre fra spørsmål til spørsmål.",
          f"Blanks (item skipped) only where a published figure needs a smaller denominator, plus a few "
          f"on the unpublished items ({blanks}); spread over municipalities by cell size, and "
          f"independently of each other across items."),
