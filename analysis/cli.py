@@ -51,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check a workbook; print OK with counts or every problem")
     validate.add_argument("file", help="survey workbook to check")
     validate.set_defaults(handler=cmd_validate)
+
+    template = sub.add_parser("template", help="write a blank workbook in the documented format")
+    template.add_argument("--out", required=True, help="where to write the .xlsx template")
+    template.set_defaults(handler=cmd_template)
     return parser
 
 
@@ -153,6 +157,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
         t("cli.valid", args.language, source=args.file, respondents=len(survey.responses),
           items=len(survey.ordered_items()), breakdowns=len(survey.breakdowns))
     )
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from analysis.template import write_template
+
+    write_template(Path(args.out))
+    print(args.out)
     return 0
 
 

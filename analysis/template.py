@@ -1,0 +1,77 @@
+"""A blank workbook in the documented format, for users building their own survey file.
+
+The template holds the three required sheets with example codebook rows and meta keys, and
+a `les_meg` sheet explaining each column; the loader ignores extra sheets.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+LIKERT = "I svært liten grad | I liten grad | I noen grad | I stor grad | I svært stor grad | Vet ikke"
+
+CODEBOOK_EXAMPLE = [
+    {"column": "respondent_id", "kind": "id", "question": "Respondent", "label": "ID"},
+    {"column": "kommune", "kind": "breakdown", "question": "Kommune", "label": "Kommune",
+     "scale": "Kommune A | Kommune B", "label_en": "Municipality"},
+    {"column": "rolle", "kind": "breakdown", "question": "Rolle", "label": "Rolle",
+     "scale": "Administrasjon | Folkevalgte", "label_en": "Role"},
+    {"column": "gevinst_1", "kind": "likert", "question": "I hvilken grad gir samarbeidet gevinster?",
+     "label": "Gevinster", "section": "erfaringer", "subsection": "Gevinster", "measure": "top2",
+     "measure_label": "stor/svært stor grad", "scale": LIKERT, "dont_know": "Vet ikke", "order": 1},
+    {"column": "tettere", "kind": "yes_no", "question": "Bør kommunene samarbeide tettere?",
+     "label": "Tettere samarbeid", "section": "mulighetsrom", "measure": "yes", "measure_label": "ja",
+     "scale": "Nei | Ja | Vet ikke", "dont_know": "Vet ikke", "order": 2},
+    {"column": "omrade_helse", "kind": "multi_select", "question": "Innen hvilke områder bør kommunene samarbeide tettere?",
+     "label": "Helse", "section": "mulighetsrom", "measure": "selected", "order": 3},
+]
+
+META_EXAMPLE = [
+    ("title", "Navn på undersøkelsen"),
+    ("year", 2026),
+    ("invited", ""),
+    ("region", ""),
+    ("reconstructed", "false"),
+    ("provenance", "Hvem som samlet inn svarene, når og hvordan."),
+    ("min_group_size", 5),
+]
+
+CODEBOOK_COLUMNS = ["column", "kind", "question", "label", "section", "subsection", "measure",
+                    "measure_label", "scale", "dont_know", "order", "question_en", "label_en"]
+
+README_ROWS = [
+    ("responses", "Én rad per respondent. Kolonnenavnene må stå i kodeboka. Tom celle = ikke besvart."),
+    ("codebook", "Én rad per kolonne i responses: type (kind), spørsmålstekst, seksjon, mål og svarskala."),
+    ("kind", "id, breakdown, likert, yes_no, multi_select eller text."),
+    ("measure", "top2 (stor/svært stor grad), bottom2 (liten/svært liten grad), yes (ja) eller selected (flervalg)."),
+    ("scale", "Svaralternativene i rekkefølge fra lav til høy, skilt med | ; «Vet ikke» sist."),
+    ("meta", "Nøkkel/verdi: title, year og provenance er påkrevd."),
+    ("docs", "Hele formatet: docs/data-format.md"),
+]
+
+
+def template_sheets() -> dict[str, pd.DataFrame]:
+    codebook = pd.DataFrame(CODEBOOK_EXAMPLE, columns=CODEBOOK_COLUMNS)
+    return {
+        "responses": pd.DataFrame(columns=[row["column"] for row in CODEBOOK_EXAMPLE]),
+        "codebook": codebook,
+        "meta": pd.DataFrame(META_EXAMPLE, columns=["key", "value"]),
+        "les_meg": pd.DataFrame(README_ROWS, columns=["tema", "forklaring"]),
+    }
+
+
+def write_template(target: str | Path | io.BytesIO | None = None) -> bytes:
+    """Write the blank template to `target` (a path or buffer) and return its bytes."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in template_sheets().items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    data = buffer.getvalue()
+    if isinstance(target, (str, Path)):
+        Path(target).write_bytes(data)
+    elif target is not None:
+        target.write(data)
+    return data
