@@ -1,8 +1,8 @@
 """Counting answers: headline shares, full distributions and multi-select shares per group.
 
-All counting happens once, on category codes, in a single `numpy.bincount` over
-(item, group, category) — no melt, no per-item groupby — so the same function serves 93
-respondents and a million. Tables are built from that count cube.
+All counting happens on category codes with `numpy.bincount` over (group, category) —
+no melt, no groupby — so the same function serves 93 respondents and a million. Tables
+are built from the resulting count cube (item × group × category).
 """
 
 from __future__ import annotations
@@ -88,22 +88,27 @@ def count_answers(
     items: Sequence[str] | None = None,
     focus: Focus | None = None,
 ) -> Counts:
-    """Count every answer category (and blanks) per item and group in one pass."""
+    """Count every answer category (and blanks) per item and group.
+
+    One `bincount` per item over `group * width + category` codes: vectorised over
+    respondents, and it never materialises a respondents × items matrix, so peak memory
+    stays near the size of one column (see benchmarks/core_scale.py).
+    """
     by = tuple(by)
     chosen = [survey.items[i] for i in items] if items is not None else survey.ordered_items()
     codes, groups = group_codes(survey, by, focus)
     n_groups = len(groups)
     width = max((len(item.categories) for item in chosen), default=0) + 1  # + blank
+    cube = np.zeros((len(chosen), n_groups, width), dtype=np.int64)
     if not chosen or not len(codes):
-        return Counts(chosen, groups, by, np.zeros((len(chosen), n_groups, width), dtype=np.int64))
-    matrix = np.empty((len(codes), len(chosen)), dtype=np.int64)
+        return Counts(chosen, groups, by, cube)
+    base = codes * width + (width - 1)  # every respondent's "blank" cell, shifted per answer
     for j, item in enumerate(chosen):
         column = survey.responses[item.id].cat.codes.to_numpy()
-        matrix[:, j] = np.where(column < 0, width - 1, column)
-    offsets = (np.arange(len(chosen), dtype=np.int64) * n_groups)[None, :]
-    flat = ((offsets + codes[:, None]) * width + matrix).ravel()
-    cube = np.bincount(flat, minlength=len(chosen) * n_groups * width)
-    return Counts(chosen, groups, by, cube.reshape(len(chosen), n_groups, width))
+        # code -1 (blank) maps to width - 1; category c maps to c.
+        flat = base + np.where(column < 0, 0, column.astype(np.int64) - (width - 1))
+        cube[j] = np.bincount(flat, minlength=n_groups * width).reshape(n_groups, width)
+    return Counts(chosen, groups, by, cube)
 
 
 def _category_masks(counts: Counts) -> tuple[np.ndarray, np.ndarray]:

@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 from typing import Any, BinaryIO, Union
 
+import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
@@ -311,26 +312,36 @@ def _suggest(value: str, allowed: tuple[str, ...]) -> str | None:
 
 def _check_column(
     column: str, values: pd.Series, allowed: tuple[str, ...], kind: str
-) -> tuple[list[str | None], list[Problem]]:
-    """Map cells to labels; report every unknown value with a suggestion."""
+) -> tuple[pd.Series, list[Problem]]:
+    """Map cells to labels; report every unknown value with a suggestion.
+
+    Cells that are already a known label (or blank) are recognised in one vectorised
+    `isin`; only the rest go through the per-cell path that builds messages, so a clean
+    100 000-row file is checked at pandas speed.
+    """
+    values = values.astype(object).reset_index(drop=True)
+    if kind == "text":
+        return values.map(cell_text), []
+    known = list(allowed)
+    if kind == "multi_select":
+        known += [0, 1]  # numbers as stored by Excel; 1.0 == 1 for isin
+    fast = values.isna().to_numpy(dtype=bool) | (values == "").to_numpy(dtype=bool) | values.isin(known).to_numpy(dtype=bool)
+    cleaned = values.where(fast, None).where(values.notna() & (values != ""), None)
+    if kind == "multi_select":
+        cleaned = cleaned.map(lambda v: None if v is None else str(int(float(v))))
     problems: list[Problem] = []
-    cleaned: list[str | None] = []
     allowed_set = set(allowed)
     allowed_text = ", ".join(allowed)
-    for position, raw in enumerate(values.tolist()):
-        text = cell_text(raw)
-        row_no = spreadsheet_row(position)
-        if text is not None and text.startswith("=") and kind != "text":
+    for position in np.flatnonzero(~fast):
+        text = cell_text(values.iat[position])
+        row_no = spreadsheet_row(int(position))
+        if text is None or text in allowed_set:
+            cleaned.iat[position] = text
+        elif kind == "multi_select" and text in ("0.0", "1.0"):
+            cleaned.iat[position] = text[0]  # a numeric export of 0/1; the value is unchanged
+        elif text.startswith("="):
             problems.append(Problem("formula_cell", sheet="responses", row=row_no, column=column, value=text))
-            cleaned.append(None)
-            continue
-        if text is None or text in allowed_set or kind == "text":
-            cleaned.append(text)
-            continue
-        if kind == "multi_select" and text in ("0.0", "1.0"):
-            cleaned.append(text[0])  # a numeric export of 0/1; the value is unchanged
-            continue
-        if kind == "multi_select":
+        elif kind == "multi_select":
             problems.append(Problem("bad_multi_select", sheet="responses", row=row_no, column=column, value=text))
         else:
             suggestion = _suggest(text, allowed)
@@ -339,7 +350,6 @@ def _check_column(
                 Problem(code, sheet="responses", row=row_no, column=column, value=text,
                         params={"suggestion": suggestion, "allowed": allowed_text})
             )
-        cleaned.append(None)
     return cleaned, problems
 
 
@@ -399,7 +409,7 @@ def build_survey(
         clean[row.column] = pd.Series(pd.Categorical(cleaned, categories=list(allowed), ordered=row.kind != "breakdown"))
         if row.kind == "breakdown":
             problems += _check_breakdown(row.column, clean[row.column])
-        if len(values) and all(c is None for c in cleaned) and not column_problems:
+        if len(values) and cleaned.isna().all() and not column_problems:
             problems.append(Problem("empty_column", severity="warning", sheet="responses", column=row.column))
 
     invited = meta.get("invited")
