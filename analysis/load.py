@@ -84,14 +84,36 @@ def read_sheets(source: Source, name: str | None = None) -> dict[str, pd.DataFra
         raise SurveyError([Problem("file_not_found", value=os.fspath(source))], label)
     data = source if isinstance(source, (str, os.PathLike)) else _as_bytes(source)
     last_error: Exception | None = None
-    for engine in ("calamine", "openpyxl"):
-        try:
-            handle = io.BytesIO(data) if isinstance(data, bytes) else data
-            return pd.read_excel(handle, sheet_name=None, dtype=object, header=None, engine=engine)
-        except Exception as exc:  # noqa: BLE001 - any reader failure becomes one clear problem
-            last_error = exc
+    try:
+        return _read_with_calamine(data)
+    except Exception as exc:  # noqa: BLE001 - fall back to openpyxl, then report
+        last_error = exc
+    try:
+        handle = io.BytesIO(data) if isinstance(data, bytes) else data
+        return pd.read_excel(handle, sheet_name=None, dtype=object, header=None, engine="openpyxl")
+    except Exception as exc:  # noqa: BLE001 - any reader failure becomes one clear problem
+        last_error = exc
     detail = type(last_error).__name__ + (f": {last_error}" if str(last_error) else "")
     raise SurveyError([Problem("not_a_workbook", params={"detail": detail[:200]})], label)
+
+
+def _read_with_calamine(data: bytes | str | os.PathLike) -> dict[str, pd.DataFrame]:
+    """Every sheet as a frame of raw cell values, straight from python-calamine.
+
+    Going through pandas' calamine engine converts each cell in Python; taking calamine's
+    rows directly is about twice as fast and keeps the same values (blank cells are "").
+    """
+    from python_calamine import CalamineWorkbook
+
+    if isinstance(data, bytes):
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    else:
+        workbook = CalamineWorkbook.from_path(os.fspath(data))
+    sheets = {}
+    for sheet_name in workbook.sheet_names:
+        rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        sheets[sheet_name] = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
+    return sheets
 
 
 _SHEET_ENTRY = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
@@ -158,8 +180,9 @@ def _frame_with_header(raw: pd.DataFrame) -> pd.DataFrame:
     body.columns = [h.strip() for h in header]
     body = body.reset_index(drop=True)
     # Trailing rows that are entirely blank are spreadsheet noise, not respondents.
-    filled = body.map(cell_text).notna().any(axis=1).to_numpy()
-    last = int(filled.nonzero()[0].max()) + 1 if filled.any() else 0
+    last = len(body)
+    while last > 0 and all(cell_text(v) is None for v in body.iloc[last - 1].tolist()):
+        last -= 1
     return body.iloc[:last]
 
 
@@ -315,41 +338,45 @@ def _check_column(
 ) -> tuple[pd.Series, list[Problem]]:
     """Map cells to labels; report every unknown value with a suggestion.
 
-    Cells that are already a known label (or blank) are recognised in one vectorised
-    `isin`; only the rest go through the per-cell path that builds messages, so a clean
-    100 000-row file is checked at pandas speed.
+    The column is factorised once, so each *distinct* value is checked once (a Likert
+    column has a handful); only cells holding an unknown value are visited one by one to
+    build messages, so a clean 100 000-row file is checked at pandas speed.
     """
     values = values.astype(object).reset_index(drop=True)
     if kind == "text":
         return values.map(cell_text), []
-    known = list(allowed)
-    if kind == "multi_select":
-        known += [0, 1]  # numbers as stored by Excel; 1.0 == 1 for isin
-    fast = values.isna().to_numpy(dtype=bool) | (values == "").to_numpy(dtype=bool) | values.isin(known).to_numpy(dtype=bool)
-    cleaned = values.where(fast, None).where(values.notna() & (values != ""), None)
-    if kind == "multi_select":
-        cleaned = cleaned.map(lambda v: None if v is None else str(int(float(v))))
-    problems: list[Problem] = []
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
     allowed_set = set(allowed)
-    allowed_text = ", ".join(allowed)
-    for position in np.flatnonzero(~fast):
-        text = cell_text(values.iat[position])
-        row_no = spreadsheet_row(int(position))
+    labels: list[str | None] = []
+    bad: list[int] = []
+    for index, raw in enumerate(uniques):
+        text = cell_text(raw)
+        if kind == "multi_select" and text in ("0.0", "1.0"):
+            text = text[0]  # a numeric export of 0/1; the value is unchanged
         if text is None or text in allowed_set:
-            cleaned.iat[position] = text
-        elif kind == "multi_select" and text in ("0.0", "1.0"):
-            cleaned.iat[position] = text[0]  # a numeric export of 0/1; the value is unchanged
-        elif text.startswith("="):
-            problems.append(Problem("formula_cell", sheet="responses", row=row_no, column=column, value=text))
-        elif kind == "multi_select":
-            problems.append(Problem("bad_multi_select", sheet="responses", row=row_no, column=column, value=text))
+            labels.append(text)
         else:
-            suggestion = _suggest(text, allowed)
-            code = "unknown_label_suggest" if suggestion else "unknown_label"
-            problems.append(
-                Problem(code, sheet="responses", row=row_no, column=column, value=text,
-                        params={"suggestion": suggestion, "allowed": allowed_text})
-            )
+            labels.append(None)
+            bad.append(index)
+    lookup = np.array(labels + [None], dtype=object)  # code -1 (missing) → last entry
+    cleaned = pd.Series(lookup[codes], dtype=object)
+    problems: list[Problem] = []
+    allowed_text = ", ".join(allowed)
+    if bad:
+        for position in np.flatnonzero(np.isin(codes, bad)):
+            text = cell_text(values.iat[position])
+            row_no = spreadsheet_row(int(position))
+            if text.startswith("="):
+                problems.append(Problem("formula_cell", sheet="responses", row=row_no, column=column, value=text))
+            elif kind == "multi_select":
+                problems.append(Problem("bad_multi_select", sheet="responses", row=row_no, column=column, value=text))
+            else:
+                suggestion = _suggest(text, allowed)
+                code = "unknown_label_suggest" if suggestion else "unknown_label"
+                problems.append(
+                    Problem(code, sheet="responses", row=row_no, column=column, value=text,
+                            params={"suggestion": suggestion, "allowed": allowed_text})
+                )
     return cleaned, problems
 
 
