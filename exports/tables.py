@@ -1,0 +1,97 @@
+"""Tables as CSV and formatted XLSX, safe to open in a spreadsheet.
+
+Text cells starting with `=`, `+`, `-`, `@`, tab or carriage return are prefixed with an
+apostrophe so a spreadsheet shows them as text instead of running them as formulas
+(OWASP "CSV injection"); numbers are left as numbers.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Iterable
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+PERCENT_COLUMNS = ("pct", "ci_low_pct", "ci_high_pct", "pct_a", "pct_b", "diff_pp", "diff_ci_low", "diff_ci_high")
+SHARE_COLUMNS = ("share", "ci_low", "ci_high")
+
+
+def escape_cell(value):
+    """Neutralise a text cell that a spreadsheet would read as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    escaped = frame.copy()
+    escaped.columns = [escape_cell(str(c)) for c in escaped.columns]
+    for column in escaped.columns:
+        if escaped[column].dtype == object or pd.api.types.is_string_dtype(escaped[column]):
+            escaped[column] = escaped[column].map(escape_cell)
+    return escaped
+
+
+def to_csv_bytes(frame: pd.DataFrame, language: str = "nb") -> bytes:
+    """UTF-8 CSV with BOM (so Excel detects the encoding); `;` and decimal comma for bokmål."""
+    escaped = escape_frame(frame)
+    if language == "nb":
+        text = escaped.to_csv(index=False, sep=";", decimal=",")
+    else:
+        text = escaped.to_csv(index=False)
+    return ("\ufeff" + text).encode("utf-8")
+
+
+def to_xlsx_bytes(
+    frame: pd.DataFrame,
+    title: str = "",
+    notes: Iterable[str] = (),
+    sheet_name: str = "tabell",
+) -> bytes:
+    """A formatted workbook: title, notes (provenance, suppression), bold header, % formats.
+
+    Columns named like shares (0–1) get a percent format; columns in percent points get a
+    one-decimal number format; suppressed cells stay empty.
+    """
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_name[:31]
+    row = 1
+    if title:
+        sheet.cell(row=row, column=1, value=escape_cell(title)).font = Font(bold=True, size=13)
+        row += 1
+    for note in notes:
+        sheet.cell(row=row, column=1, value=escape_cell(note)).font = Font(italic=True, color="555555")
+        row += 1
+    if row > 1:
+        row += 1
+    header_row = row
+    fill = PatternFill("solid", fgColor="E8EEF4")
+    for col, name in enumerate(frame.columns, start=1):
+        cell = sheet.cell(row=header_row, column=col, value=escape_cell(str(name)))
+        cell.font = Font(bold=True)
+        cell.fill = fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for r, record in enumerate(frame.itertuples(index=False), start=header_row + 1):
+        for col, value in enumerate(record, start=1):
+            if value is None or (not isinstance(value, str) and pd.isna(value)):
+                continue
+            if hasattr(value, "item"):
+                value = value.item()
+            cell = sheet.cell(row=r, column=col, value=escape_cell(value))
+            name = frame.columns[col - 1]
+            if name in SHARE_COLUMNS and isinstance(value, float):
+                cell.number_format = "0.0%"
+            elif name in PERCENT_COLUMNS and isinstance(value, (int, float)):
+                cell.number_format = "0.0"
+    for col, name in enumerate(frame.columns, start=1):
+        width = max([len(str(name))] + [len(str(v)) for v in frame.iloc[:, col - 1].tolist()[:200]])
+        sheet.column_dimensions[get_column_letter(col)].width = min(60, max(8, width + 2))
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
