@@ -1,0 +1,695 @@
+"""Storage for live workshop sessions: one small interface, SQLAlchemy underneath.
+
+SQLite by default — a file `workshop.sqlite3` under `WORKSHOP_DATA_DIR` (default `var/` in
+the repository), so `make run` needs nothing else — and PostgreSQL when
+`WORKSHOP_DATABASE_URL` is set (`postgresql+psycopg://user:pass@host/db`), so several app
+replicas can share one workshop.
+
+Guarantees, and how they are kept:
+
+* **One submission, one transaction.** A group's scores for one or more areas are written
+  together or not at all; nothing is written if any value is invalid (`analysis.workshop.
+  score_problem` checks every value before the transaction starts, and CHECK constraints
+  in the schema refuse what slips through).
+* **Last write wins per group × area**, by an upsert that also bumps a per-cell `revision`.
+  The history row is inserted *after* the upsert, while the row lock is held, so the
+  history's order per cell is the commit order and its revisions run 1, 2, 3, … without gaps.
+* **Acknowledged means stored.** `submit` returns only after COMMIT. SQLite runs in WAL mode
+  with `synchronous=FULL` (the WAL is flushed to disk at every commit) and a busy timeout;
+  write transactions start with `BEGIN IMMEDIATE`, so concurrent writers queue for the lock
+  instead of failing on a stale read snapshot.
+* **Closed means closed.** A submission re-reads the session inside its transaction (on
+  PostgreSQL with `FOR SHARE`, which waits for a concurrent close), so no score lands after
+  the facilitator closed the session.
+* **Who may do what.** Facilitator actions (open, close, reopen, reset, delete, list) need
+  the facilitator secret that the page layer reads from configuration and passes in; it is
+  compared with `hmac.compare_digest`. Participants hold only a join code, a random
+  `secrets.token_urlsafe` string that lets them submit to that one session and nothing else.
+* **Schema at start.** Tables are created at first use and migrated by a version table;
+  concurrent starts (replicas) serialise on a lock, so creation is idempotent.
+
+No Streamlit in here.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+
+from analysis.i18n import t
+from analysis.problems import Problem
+from analysis.workshop import (
+    MEASURES,
+    SCORE_MAX,
+    SCORE_MIN,
+    Workshop,
+    areas_frame,
+    check_scores,
+    describe_score_problem,
+    load_workshop,
+)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = REPO_ROOT / "var"
+SQLITE_FILE = "workshop.sqlite3"
+SCHEMA_VERSION = 1
+JOIN_CODE_BYTES = 12  # 96 random bits: not guessable, still short enough for a link
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+MAX_NAME = 100
+MAX_AREA = 300
+OPEN, CLOSED = "open", "closed"
+
+# ---------------------------------------------------------------------------------------------
+# Errors: a message code and parameters, shown in bokmål or English from the catalogue.
+# ---------------------------------------------------------------------------------------------
+
+
+class WorkshopError(Exception):
+    """Something a user asked for cannot be done; `describe()` says why in one or more lines."""
+
+    def __init__(self, code: str, problems: Iterable[Problem] = (), **params: Any):
+        self.code = code
+        self.params = params
+        self.problems = list(problems)
+        super().__init__(self.describe("en"))
+
+    def describe(self, language: str = "nb") -> str:
+        lines = [t(f"workshop.error.{self.code}", language, **self.params)]
+        lines += ["  - " + describe_score_problem(p, language) for p in self.problems]
+        return "\n".join(lines)
+
+
+class AccessDenied(WorkshopError):
+    """Missing or wrong facilitator secret, or an unknown join code."""
+
+
+class InvalidScores(WorkshopError):
+    """At least one score is not an integer 1–10; `problems` names each one."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema
+# ---------------------------------------------------------------------------------------------
+
+metadata = MetaData()
+
+schema_version_table = Table(
+    "workshop_schema_version", metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+sessions = Table(
+    "workshop_sessions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(MAX_NAME), nullable=False, unique=True),
+    Column("join_code", String(64), nullable=False, unique=True),
+    Column("status", String(10), nullable=False),
+    Column("epoch", Integer, nullable=False),  # bumped by reset; history keeps older epochs
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("status IN ('open', 'closed')", name="ck_workshop_sessions_status"),
+)
+
+session_areas = Table(
+    "workshop_areas", metadata,
+    Column("session_id", Integer, ForeignKey("workshop_sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("area", String(MAX_AREA), primary_key=True),
+    Column("sector", String(MAX_NAME), nullable=False),
+    Column("position", Integer, nullable=False),
+)
+
+session_groups = Table(
+    "workshop_groups", metadata,
+    Column("session_id", Integer, ForeignKey("workshop_sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(MAX_NAME), primary_key=True),
+    Column("position", Integer, nullable=False),
+)
+
+scores_table = Table(
+    "workshop_scores", metadata,
+    Column("session_id", Integer, ForeignKey("workshop_sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_name", String(MAX_NAME), primary_key=True),
+    Column("area", String(MAX_AREA), primary_key=True),
+    Column("potential", SmallInteger, nullable=False),
+    Column("feasibility", SmallInteger, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint(f"potential BETWEEN {SCORE_MIN} AND {SCORE_MAX}", name="ck_workshop_scores_potential"),
+    CheckConstraint(f"feasibility BETWEEN {SCORE_MIN} AND {SCORE_MAX}", name="ck_workshop_scores_feasibility"),
+)
+
+history_table = Table(
+    "workshop_history", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("session_id", Integer, ForeignKey("workshop_sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("epoch", Integer, nullable=False),
+    Column("group_name", String(MAX_NAME), nullable=False),
+    Column("area", String(MAX_AREA), nullable=False),
+    Column("potential", SmallInteger, nullable=False),
+    Column("feasibility", SmallInteger, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("submission", String(32), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint(f"potential BETWEEN {SCORE_MIN} AND {SCORE_MAX}", name="ck_workshop_history_potential"),
+    CheckConstraint(f"feasibility BETWEEN {SCORE_MIN} AND {SCORE_MAX}", name="ck_workshop_history_feasibility"),
+)
+Index("ix_workshop_history_session", history_table.c.session_id, history_table.c.epoch)
+
+
+def _migrate_to_1(conn: Connection) -> None:
+    """Version 1: the tables above (checkfirst, so a half-finished earlier start is harmless)."""
+    metadata.create_all(conn, checkfirst=True)
+
+
+#: version → the step that brings the schema from version-1 to it. Add a step, never edit one.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_to_1}
+
+# ---------------------------------------------------------------------------------------------
+# Configuration
+# ---------------------------------------------------------------------------------------------
+
+
+def data_dir() -> Path:
+    """`WORKSHOP_DATA_DIR`, or `var/` in the repository."""
+    configured = os.environ.get("WORKSHOP_DATA_DIR", "").strip()
+    return Path(configured) if configured else DEFAULT_DATA_DIR
+
+
+def database_url() -> str:
+    """`WORKSHOP_DATABASE_URL`, or the SQLite file under the data directory."""
+    configured = os.environ.get("WORKSHOP_DATABASE_URL", "").strip()
+    if configured:
+        return configured
+    return f"sqlite:///{(data_dir() / SQLITE_FILE).resolve()}"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes; every stored time is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=timezone.utc)
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    """WAL, full sync, busy timeout, foreign keys; BEGIN IMMEDIATE for write transactions."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised via every test
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (see below)
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # pragma: no cover - exercised via every test
+        # A deferred BEGIN that later writes fails at once (SQLITE_BUSY_SNAPSHOT) when another
+        # writer committed meanwhile; IMMEDIATE takes the write lock first and waits for it.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("workshop_write") else "BEGIN")
+
+
+# ---------------------------------------------------------------------------------------------
+# Values handed out
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """One workshop session. `join_code` is what participants use; treat it as a secret."""
+
+    id: int
+    name: str
+    join_code: str
+    status: str
+    epoch: int
+    created_at: datetime
+    areas: tuple[tuple[str, str], ...]
+    groups: tuple[str, ...]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == OPEN
+
+    @property
+    def area_names(self) -> list[str]:
+        return [a for a, _ in self.areas]
+
+    def areas_frame(self) -> pd.DataFrame:
+        return areas_frame(self.areas)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What `submit` acknowledges: every score in it is committed."""
+
+    session: str
+    group: str
+    submission: str
+    submitted_at: datetime
+    revisions: dict[str, int] = field(default_factory=dict)
+
+
+def default_areas() -> list[tuple[str, str]]:
+    """The bundled workshop's areas with their sectors, in the order they were listed."""
+    areas = load_workshop().areas.sort_values("order", kind="stable")
+    return list(zip(areas["area"], areas["sector"]))
+
+
+def _clean_name(value: Any, code_blank: str) -> str:
+    name = " ".join(str(value if value is not None else "").split())
+    if not name:
+        raise WorkshopError(code_blank)
+    if len(name) > MAX_NAME:
+        raise WorkshopError("too_long", value=name[:40] + "…", limit=MAX_NAME)
+    return name
+
+
+def _normalise_scores(scores: Mapping[str, Any] | Iterable[Any]) -> list[tuple[str, Any, Any]]:
+    """`{area: (potential, feasibility)}`, `{area: {"potential": .., "feasibility": ..}}` or
+    `[(area, potential, feasibility), ...]` → a list of triples."""
+    items = scores.items() if isinstance(scores, Mapping) else ((row[0], row[1:]) for row in scores)
+    out = []
+    for area, value in items:
+        if isinstance(value, Mapping):
+            out.append((str(area), value.get("potential"), value.get("feasibility")))
+        else:
+            pair = tuple(value) if isinstance(value, (tuple, list)) else (value, None)
+            out.append((str(area), *(pair + (None, None))[:2]))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The store
+# ---------------------------------------------------------------------------------------------
+
+
+class WorkshopStore:
+    """Live workshop sessions in a database. Thread-safe; one instance per process is enough.
+
+    `facilitator_pin` is the configured secret (None: no facilitator actions are possible).
+    """
+
+    def __init__(self, url: str | None = None, *, facilitator_pin: str | None = None, create: bool = True):
+        self.url = url or database_url()
+        parsed = make_url(self.url)
+        self.backend = parsed.get_backend_name()
+        self._pin = (facilitator_pin or "").strip() or None
+        options: dict[str, Any] = {"pool_pre_ping": True}
+        if self.backend == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            options["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        self.engine = create_engine(self.url, **options)
+        if self.backend == "sqlite":
+            _sqlite_setup(self.engine)
+        self._writer = self.engine.execution_options(workshop_write=True)
+        # Statements built once: a submission is the hot path of a live workshop.
+        self._upsert = _upsert_statement(self.backend)
+        self._group_query = select(session_groups.c.name).where(
+            session_groups.c.session_id == bindparam("session_id"), session_groups.c.name == bindparam("name"))
+        self._areas_query = select(session_areas.c.area, session_areas.c.position).where(
+            session_areas.c.session_id == bindparam("session_id"))
+        self._schema_lock = threading.Lock()
+        self._schema_ready = False
+        if create:
+            self.ensure_schema()
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    def dispose(self) -> None:
+        """Close every pooled connection (the database keeps everything committed)."""
+        self.engine.dispose()
+
+    def __enter__(self) -> "WorkshopStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.dispose()
+
+    def ensure_schema(self) -> int:
+        """Create or migrate the schema; return its version. Safe to call from many processes."""
+        with self._schema_lock:
+            if self._schema_ready:
+                return SCHEMA_VERSION
+            with self._write() as conn:
+                if self.backend == "postgresql":
+                    # Serialise concurrent starts of several replicas (DDL is transactional here).
+                    conn.execute(text("SELECT pg_advisory_xact_lock(824302201)"))
+                schema_version_table.create(conn, checkfirst=True)
+                current = conn.execute(select(func.max(schema_version_table.c.version))).scalar() or 0
+                if current > SCHEMA_VERSION:
+                    raise WorkshopError("schema_too_new", found=current, known=SCHEMA_VERSION)
+                for version in range(current + 1, SCHEMA_VERSION + 1):
+                    MIGRATIONS[version](conn)
+                    conn.execute(schema_version_table.insert().values(version=version, applied_at=_now()))
+            self._schema_ready = True
+            return SCHEMA_VERSION
+
+    def schema_version(self) -> int:
+        with self._read() as conn:
+            return conn.execute(select(func.max(schema_version_table.c.version))).scalar() or 0
+
+    @contextmanager
+    def _write(self):
+        """A write transaction; database failures become one clear `WorkshopError`."""
+        with self._database_errors():
+            with self._writer.begin() as conn:
+                yield conn
+
+    @contextmanager
+    def _read(self):
+        with self._database_errors():
+            with self.engine.connect() as conn:
+                yield conn
+
+    @contextmanager
+    def _database_errors(self):
+        try:
+            yield
+        except WorkshopError:
+            raise
+        except SQLAlchemyError as err:
+            detail = getattr(err, "orig", None) or err
+            raise WorkshopError("database", detail=f"{type(detail).__name__}: {str(detail).splitlines()[0][:200]}") from err
+
+    def _retrying(self, action: Callable[[], Any], attempts: int = 4) -> Any:
+        """Run a write again after a deadlock, a serialisation failure or a locked SQLite file."""
+        for attempt in range(attempts):
+            try:
+                return action()
+            except WorkshopError as err:
+                cause = err.__cause__
+                transient = isinstance(cause, DBAPIError) and (
+                    getattr(getattr(cause, "orig", None), "sqlstate", None) in ("40001", "40P01")
+                    or "database is locked" in str(cause)
+                )
+                if not transient or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    # --- access --------------------------------------------------------------------------
+
+    @property
+    def facilitator_configured(self) -> bool:
+        return self._pin is not None
+
+    def check_pin(self, pin: Any) -> None:
+        """Raise `AccessDenied` unless `pin` is the configured facilitator secret."""
+        if self._pin is None:
+            raise AccessDenied("no_pin_configured")
+        given = str(pin if pin is not None else "").strip().encode("utf-8")
+        if not hmac.compare_digest(given, self._pin.encode("utf-8")):
+            raise AccessDenied("wrong_pin")
+
+    # --- reading -------------------------------------------------------------------------
+
+    def _session_row(self, conn: Connection, *, name: str | None = None, join_code: str | None = None,
+                     lock: str | None = None):
+        query = select(sessions)
+        query = query.where(sessions.c.name == name) if name is not None else query.where(sessions.c.join_code == join_code)
+        if lock == "share":
+            query = query.with_for_update(read=True)
+        elif lock == "update":
+            query = query.with_for_update()
+        row = conn.execute(query).mappings().first()
+        if row is None:
+            if join_code is not None:
+                raise AccessDenied("unknown_join_code")
+            raise WorkshopError("session_not_found", name=name)
+        return row
+
+    def _info(self, conn: Connection, row) -> SessionInfo:
+        areas = conn.execute(
+            select(session_areas.c.area, session_areas.c.sector)
+            .where(session_areas.c.session_id == row["id"]).order_by(session_areas.c.position)
+        ).all()
+        groups = conn.execute(
+            select(session_groups.c.name).where(session_groups.c.session_id == row["id"]).order_by(session_groups.c.position)
+        ).scalars().all()
+        return SessionInfo(
+            id=row["id"], name=row["name"], join_code=row["join_code"], status=row["status"], epoch=row["epoch"],
+            created_at=_utc(row["created_at"]), areas=tuple((a, s) for a, s in areas), groups=tuple(groups),
+        )
+
+    def session(self, name: str) -> SessionInfo:
+        """A session by its name (server side: the CLI, the facilitator after the PIN)."""
+        with self._read() as conn:
+            return self._info(conn, self._session_row(conn, name=name))
+
+    def session_for_code(self, join_code: str) -> SessionInfo:
+        """The session a join code belongs to; `AccessDenied` for an unknown code."""
+        code = str(join_code or "").strip()
+        if not code:
+            raise AccessDenied("unknown_join_code")
+        with self._read() as conn:
+            return self._info(conn, self._session_row(conn, join_code=code))
+
+    def list_sessions(self, pin: Any) -> list[SessionInfo]:
+        """Every session, newest first (facilitator only: the list includes join codes)."""
+        self.check_pin(pin)
+        with self._read() as conn:
+            rows = conn.execute(select(sessions).order_by(sessions.c.created_at.desc(), sessions.c.id.desc())).mappings().all()
+            return [self._info(conn, row) for row in rows]
+
+    def current_scores(self, session: SessionInfo | str) -> pd.DataFrame:
+        """The latest scores: one row per group × area that has been scored.
+
+        Columns `group`, `area`, `potential`, `feasibility` (as `analysis.workshop.ranking_table`
+        wants them), plus `revision` and `updated_at` (UTC).
+        """
+        name = session.name if isinstance(session, SessionInfo) else session
+        with self._read() as conn:
+            row = self._session_row(conn, name=name)
+            result = conn.execute(
+                select(scores_table.c.group_name.label("group"), scores_table.c.area, scores_table.c.potential,
+                       scores_table.c.feasibility, scores_table.c.revision, scores_table.c.updated_at)
+                .where(scores_table.c.session_id == row["id"])
+                .order_by(scores_table.c.group_name, scores_table.c.area)
+            ).all()
+        frame = pd.DataFrame(result, columns=["group", "area", "potential", "feasibility", "revision", "updated_at"])
+        return _typed(frame, "updated_at")
+
+    def history(self, session: SessionInfo | str, all_epochs: bool = False) -> pd.DataFrame:
+        """Every accepted submission in commit order per group × area (this round only, unless
+        `all_epochs`: rounds before a reset are kept, marked by `epoch`)."""
+        name = session.name if isinstance(session, SessionInfo) else session
+        with self._read() as conn:
+            row = self._session_row(conn, name=name)
+            query = select(
+                history_table.c.id, history_table.c.epoch, history_table.c.group_name.label("group"),
+                history_table.c.area, history_table.c.potential, history_table.c.feasibility,
+                history_table.c.revision, history_table.c.submission, history_table.c.submitted_at,
+            ).where(history_table.c.session_id == row["id"])
+            if not all_epochs:
+                query = query.where(history_table.c.epoch == row["epoch"])
+            result = conn.execute(query.order_by(history_table.c.id)).all()
+        columns = ["id", "epoch", "group", "area", "potential", "feasibility", "revision", "submission", "submitted_at"]
+        return _typed(pd.DataFrame(result, columns=columns), "submitted_at")
+
+    def workshop(self, session: SessionInfo | str) -> Workshop:
+        """The session's current scores as a `Workshop`, ready for `ranking_table`."""
+        info = session if isinstance(session, SessionInfo) else self.session(session)
+        scores = self.current_scores(info)[["group", "area", *MEASURES]]
+        meta = {"title": info.name, "reconstructed": "false", "status": info.status}
+        return Workshop(scores=scores, areas=info.areas_frame(), meta=meta, source=info.name)
+
+    # --- facilitator ---------------------------------------------------------------------
+
+    def open_session(self, pin: Any, name: str, groups: Iterable[str],
+                     areas: Iterable[tuple[str, str] | str] | None = None) -> SessionInfo:
+        """Open a new session and hand out its join code. `areas` default to the bundled 13."""
+        self.check_pin(pin)
+        name = _clean_name(name, "blank_name")
+        group_names = [_clean_name(g, "no_groups") for g in groups if str(g or "").strip()]
+        if not group_names:
+            raise WorkshopError("no_groups")
+        for g in group_names:
+            if group_names.count(g) > 1:
+                raise WorkshopError("duplicate_group", group=g)
+        area_list = []
+        for entry in (default_areas() if areas is None else areas):
+            area, sector = (entry, "") if isinstance(entry, str) else (entry[0], entry[1] if len(entry) > 1 else "")
+            area = " ".join(str(area or "").split())
+            if not area:
+                continue
+            if len(area) > MAX_AREA:
+                raise WorkshopError("too_long", value=area[:40] + "…", limit=MAX_AREA)
+            area_list.append((area, " ".join(str(sector or "").split())[:MAX_NAME]))
+        if not area_list:
+            raise WorkshopError("no_areas")
+        names = [a for a, _ in area_list]
+        for a in names:
+            if names.count(a) > 1:
+                raise WorkshopError("duplicate_area", area=a)
+        now = _now()
+        try:
+            with self._write() as conn:
+                if conn.execute(select(sessions.c.id).where(sessions.c.name == name)).first():
+                    raise WorkshopError("name_taken", name=name)
+                session_id = conn.execute(
+                    sessions.insert().values(name=name, join_code=secrets.token_urlsafe(JOIN_CODE_BYTES), status=OPEN,
+                                             epoch=1, created_at=now, updated_at=now).returning(sessions.c.id)
+                ).scalar_one()
+                conn.execute(session_areas.insert(), [
+                    {"session_id": session_id, "area": a, "sector": s, "position": i} for i, (a, s) in enumerate(area_list)])
+                conn.execute(session_groups.insert(), [
+                    {"session_id": session_id, "name": g, "position": i} for i, g in enumerate(group_names)])
+        except WorkshopError as err:
+            if isinstance(err.__cause__, IntegrityError):  # two facilitators chose the name at once
+                raise WorkshopError("name_taken", name=name) from err
+            raise
+        return self.session(name)
+
+    def _set(self, pin: Any, name: str, **values: Any) -> SessionInfo:
+        self.check_pin(pin)
+        with self._write() as conn:
+            row = self._session_row(conn, name=name, lock="update")
+            conn.execute(update(sessions).where(sessions.c.id == row["id"]).values(updated_at=_now(), **values))
+        return self.session(name)
+
+    def close_session(self, pin: Any, name: str) -> SessionInfo:
+        """No more submissions; the scores stay and the presenter view keeps showing them."""
+        return self._set(pin, name, status=CLOSED)
+
+    def reopen_session(self, pin: Any, name: str) -> SessionInfo:
+        return self._set(pin, name, status=OPEN)
+
+    def reset_session(self, pin: Any, name: str) -> SessionInfo:
+        """Clear the current scores (e.g. after a trial round); the history keeps the old round."""
+        self.check_pin(pin)
+        with self._write() as conn:
+            row = self._session_row(conn, name=name, lock="update")
+            conn.execute(delete(scores_table).where(scores_table.c.session_id == row["id"]))
+            conn.execute(update(sessions).where(sessions.c.id == row["id"]).values(epoch=row["epoch"] + 1, updated_at=_now()))
+        return self.session(name)
+
+    def delete_session(self, pin: Any, name: str) -> None:
+        """Remove the session with all its scores and history."""
+        self.check_pin(pin)
+        with self._write() as conn:
+            row = self._session_row(conn, name=name, lock="update")
+            for table in (history_table, scores_table, session_groups, session_areas):
+                conn.execute(delete(table).where(table.c.session_id == row["id"]))
+            conn.execute(delete(sessions).where(sessions.c.id == row["id"]))
+
+    # --- participants --------------------------------------------------------------------
+
+    def submit(self, join_code: str, group: str, scores: Mapping[str, Any] | Iterable[Any]) -> Receipt:
+        """Store one group's scores for one or more areas, in one transaction.
+
+        `scores`: `{area: (potential, feasibility)}` (or a dict per area, or triples). Every
+        value must be an integer 1–10; otherwise `InvalidScores` lists each bad value and
+        nothing is stored. Returns only after the commit: a receipt means the scores are saved.
+        """
+        entries = _normalise_scores(scores)
+        if not entries:
+            raise WorkshopError("nothing_to_submit")
+        checked, problems = check_scores(
+            (area, measure, value) for area, p, f in entries for measure, value in zip(MEASURES, (p, f)))
+        if problems:
+            raise InvalidScores("invalid_scores", problems, count=len(problems))
+        values: dict[str, dict[str, int]] = {}
+        for area, measure, number in checked:
+            values.setdefault(area, {})[measure] = number
+        code = str(join_code or "").strip()
+        if not code:
+            raise AccessDenied("unknown_join_code")
+        return self._retrying(lambda: self._submit(code, str(group or "").strip(), values))
+
+    def _submit(self, code: str, group: str, values: dict[str, dict[str, int]]) -> Receipt:
+        submission = uuid.uuid4().hex
+        now = _now()
+        with self._write() as conn:
+            row = self._session_row(conn, join_code=code, lock="share")
+            if row["status"] != OPEN:
+                raise WorkshopError("session_closed", name=row["name"])
+            known_group = conn.execute(self._group_query, {"session_id": row["id"], "name": group}).first()
+            if known_group is None:
+                raise WorkshopError("unknown_group", group=group)
+            positions = dict(conn.execute(self._areas_query, {"session_id": row["id"]}).all())
+            for area in values:
+                if area not in positions:
+                    raise WorkshopError("unknown_area", area=area)
+            # One order for every writer, so two devices of one group cannot deadlock.
+            cells = [{"session_id": row["id"], "group_name": group, "area": area, **values[area]}
+                     for area in sorted(values, key=positions.__getitem__)]
+            returned = conn.execute(self._upsert, [{**cell, "revision": 1, "updated_at": now} for cell in cells])
+            revisions = {area: revision for area, revision in returned.all()}
+            # After the upsert, under its row locks: history order per cell = commit order.
+            conn.execute(history_table.insert(), [
+                {**cell, "epoch": row["epoch"], "revision": revisions[cell["area"]], "submission": submission,
+                 "submitted_at": now} for cell in cells])
+        return Receipt(session=row["name"], group=group, submission=submission, submitted_at=now, revisions=revisions)
+
+
+def _upsert_statement(backend: str):
+    """INSERT … ON CONFLICT (cell) DO UPDATE …, bumping the revision; RETURNING (area, revision)
+    in the order of the rows given (one multi-row statement for a whole form)."""
+    if backend == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif backend == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise WorkshopError("database", detail=f"unsupported database {backend!r}; use SQLite or PostgreSQL")
+    statement = insert(scores_table)
+    return statement.on_conflict_do_update(
+        index_elements=[scores_table.c.session_id, scores_table.c.group_name, scores_table.c.area],
+        set_={
+            "potential": statement.excluded.potential,
+            "feasibility": statement.excluded.feasibility,
+            "updated_at": statement.excluded.updated_at,
+            "revision": scores_table.c.revision + 1,
+        },
+    ).returning(scores_table.c.area, scores_table.c.revision, sort_by_parameter_order=True)
+
+
+def _typed(frame: pd.DataFrame, time_column: str) -> pd.DataFrame:
+    for column in ("potential", "feasibility", "revision"):
+        if column in frame:
+            frame[column] = frame[column].astype("int64")
+    frame[time_column] = pd.to_datetime(frame[time_column], utc=True)
+    return frame
