@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     template = sub.add_parser("template", help="write a blank workbook in the documented format")
     template.add_argument("--out", required=True, help="where to write the .xlsx template")
     template.set_defaults(handler=cmd_template)
+
+    from analysis.cli_workshop import add_parser as add_workshop_parser
+
+    add_workshop_parser(sub)
     return parser
 
 
