@@ -91,7 +91,7 @@ def summary_records(table: pd.DataFrame, by: Sequence[str]) -> list[dict]:
                 "section": row["section"],
                 "measure": row["measure"],
                 "group": {column: row[column] for column in by},
-                "n": int(row["n"]),
+                "n": None if suppressed else int(row["n"]),
                 "k": None if suppressed else int(row["k"]),
                 "pct": None if suppressed else _number(row["pct"]),
                 "ci_low": None if suppressed else _number(row["ci_low"] * 100),
@@ -100,6 +100,7 @@ def summary_records(table: pd.DataFrame, by: Sequence[str]) -> list[dict]:
                 "blank": None if suppressed else int(row["blank"]),
                 "denominator": row["denominator"],
                 "suppressed": suppressed,
+                "suppression": row.get("suppression") if suppressed else None,
             }
         )
     return records
@@ -117,12 +118,15 @@ def cmd_summary(args: argparse.Namespace) -> int:
     survey = load(args.file)
     by = resolve_breakdowns(survey, args.by)
     threshold = min_group_size(survey, args.min_n)
-    table = protect_headline(headline_table(survey, by, denominator=args.denominator, language=args.language), threshold, by)
+    table = protect_headline(headline_table(survey, by, denominator=args.denominator, language=args.language), threshold, by,
+                             survey=survey)
     records = summary_records(table, by)
     if args.format == "json":
         print(json.dumps(records, ensure_ascii=False, indent=2))
     elif args.format == "csv":
         flat = pd.DataFrame([{**{k: v for k, v in r.items() if k != "group"}, **r["group"]} for r in records])
+        for column in ("n", "k", "dont_know", "blank"):
+            flat[column] = flat[column].astype("Int64")
         print(flat.to_csv(index=False), end="")
     else:
         print(_text_table(records, by, threshold, args.language))
@@ -131,13 +135,14 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def _text_table(records: list[dict], by: Sequence[str], threshold: int, language: str) -> str:
     from analysis.formatting import format_pct
+    from analysis.protect import suppression_note
 
     rows = []
     for r in records:
-        shown = t("cli.suppressed", language, k=threshold) if r["suppressed"] else (
+        shown = suppression_note(r["suppression"], threshold, language) if r["suppressed"] else (
             f"{format_pct(r['pct'], language)} ({format_pct(r['ci_low'], language)}–{format_pct(r['ci_high'], language)})"
         )
-        rows.append({"item": r["item_id"], **r["group"], "n": r["n"], "k": "" if r["k"] is None else r["k"],
+        rows.append({"item": r["item_id"], **r["group"], "n": "" if r["n"] is None else r["n"], "k": "" if r["k"] is None else r["k"],
                      "andel (95 % KI)" if language == "nb" else "share (95 % CI)": shown})
     frame = pd.DataFrame(rows)
     return frame.to_string(index=False)

@@ -77,6 +77,33 @@ NB: dict[str, str] = {
     "group.total": "Alle",
     "group.rest": "Resten av {region}",
     "group.rest_default": "resten",
+    # --- disclosure control (analysis.protect) ---
+    "protect.primary": "for få svar til å vises",
+    "protect.primary_long": "Skjult: færre enn {k} tok stilling, eller under {small} svar der alle eller ingen er i målet – da ville tallet vist hva hver enkelt svarte.",
+    "protect.secondary": "skjult for å beskytte en liten gruppe",
+    "protect.secondary_long": "Skjult fordi tallet sammen med totalene ellers ville avslørt en gruppe med for få svar.",
+    # --- comparisons and tests (analysis.compare) ---
+    "compare.contrast": "{a} mot {b}",
+    "compare.family.role": "rolle",
+    "compare.family.municipality": "kommune mot resten",
+    "compare.test.fisher": "Fishers eksakte test",
+    "compare.test.mwu_exact": "Mann–Whitney U, eksakt permutasjonstest",
+    "compare.test.mwu_permutation": "Mann–Whitney U, permutasjonstest (fast frø)",
+    "compare.significant": "signifikant etter korreksjon",
+    "compare.not_significant": "ikke signifikant etter korreksjon",
+    "compare.how_to_read": "Slik leser du testene: med {n_a} svar fra {group_a} og {n_b} fra {group_b} oppdager undersøkelsen bare forskjeller på rundt {mdd} prosentpoeng eller mer med rimelig sikkerhet (80 % styrke, 5 % nivå). Mindre forskjeller kan godt være tilfeldige. En forskjell kalles signifikant bare når p-verdien er under {alpha} etter Benjamini–Hochberg-korreksjon over alle {tests} sammenligningene i familien.",
+    "compare.cells_no_tests": "For kommune × rolle vises bare 95 %-intervaller og ingen tester: gruppene er for små, og sammenligningene ville blitt for mange.",
+    # --- weighting (analysis.weighting) ---
+    "weighting.label": "Vektet etter inviterte (følsomhetsanalyse)",
+    "weighting.note": "Hver kombinasjon av {cells} teller med sin andel av de inviterte (etterstratifisering). n_eff er effektivt antall svar (Kish). Hovedtallene er uvektede.",
+    "weighting.unavailable": "Metadata mangler antall inviterte for hver kombinasjon av {cells}; den vektede følsomhetsanalysen er ikke tilgjengelig.",
+    # --- command line: compare ---
+    "cli.col.contrast": "sammenligning",
+    "cli.col.difference": "forskjell, pp (95 % KI)",
+    "cli.col.p_adjusted": "p justert",
+    "cli.col.significant": "signifikant",
+    "cli.yes": "ja",
+    "cli.no": "nei",
 }
 
 EN: dict[str, str] = {
@@ -141,6 +168,29 @@ EN: dict[str, str] = {
     "group.total": "All",
     "group.rest": "Rest of {region}",
     "group.rest_default": "the rest",
+    "protect.primary": "too few answers to show",
+    "protect.primary_long": "Hidden: fewer than {k} took a position, or under {small} answers with all or none in the measure – the number would show what each person answered.",
+    "protect.secondary": "hidden to protect a small group",
+    "protect.secondary_long": "Hidden because, together with the totals, it would reveal a group with too few answers.",
+    "compare.contrast": "{a} vs {b}",
+    "compare.family.role": "role",
+    "compare.family.municipality": "municipality vs the rest",
+    "compare.test.fisher": "Fisher's exact test",
+    "compare.test.mwu_exact": "Mann–Whitney U, exact permutation test",
+    "compare.test.mwu_permutation": "Mann–Whitney U, permutation test (fixed seed)",
+    "compare.significant": "significant after correction",
+    "compare.not_significant": "not significant after correction",
+    "compare.how_to_read": "How to read the tests: with {n_a} answers from {group_a} and {n_b} from {group_b}, the survey reliably detects only differences of about {mdd} percentage points or more (80 % power, 5 % level). Smaller differences may well be chance. A difference is called significant only when its p-value is below {alpha} after Benjamini–Hochberg correction across all {tests} comparisons in the family.",
+    "compare.cells_no_tests": "Municipality × role shows 95 % intervals only, no tests: the groups are too small and the comparisons would be too many.",
+    "weighting.label": "Weighted by invitations (sensitivity analysis)",
+    "weighting.note": "Each combination of {cells} counts with its share of those invited (post-stratification). n_eff is the effective number of answers (Kish). The main figures are unweighted.",
+    "weighting.unavailable": "The metadata lack the number invited for each combination of {cells}; the weighted sensitivity view is not available.",
+    "cli.col.contrast": "contrast",
+    "cli.col.difference": "difference, pp (95 % CI)",
+    "cli.col.p_adjusted": "adjusted p",
+    "cli.col.significant": "significant",
+    "cli.yes": "yes",
+    "cli.no": "no",
 }
 
 CATALOGUE: dict[str, dict[str, str]] = {"nb": NB, "en": EN}
