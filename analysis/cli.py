@@ -48,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="suppress groups with fewer answers (cannot go below the configured threshold)")
     summary.set_defaults(handler=cmd_summary)
 
+    from analysis.cli_compare import add_parser as add_compare_parser
+
+    add_compare_parser(sub)
+
     validate = sub.add_parser("validate", help="check a workbook; print OK with counts or every problem")
     validate.add_argument("file", help="survey workbook to check")
     validate.set_defaults(handler=cmd_validate)
