@@ -325,32 +325,42 @@ def _local_status(keys_frame: pd.DataFrame, n_answered, n_substantive, k, min_n:
     return suppression_pattern(keys, n_answered, n_substantive, k, min_n).cell_status
 
 
+def _statuses(groups: pd.DataFrame, n_answered, n_substantive, k, min_n: int, by: tuple[str, ...],
+              survey: Survey | None, focus: Focus | None, selection: dict | None,
+              plan: dict[str, ItemPattern] | None, checks: dict[str, str]) -> np.ndarray:
+    """Status per group row (one row per item × group), from the survey's pattern when the
+    survey is given, else from the groups themselves (`checks`: table column → cell column
+    that must add up, so a mismatched table is refused)."""
+    status = np.full(len(groups), None, dtype=object)
+    if min_n <= 1 or not len(groups):
+        return status
+    item_ids = groups["item_id"].to_numpy()
+    if survey is not None:
+        plan = plan or plan_suppression(survey, min_n, list(dict.fromkeys(item_ids)))
+    for item_id in dict.fromkeys(item_ids):
+        rows = np.flatnonzero(item_ids == item_id)
+        block = groups.iloc[rows]
+        if survey is None:
+            status[rows] = _local_status(block[list(by)], n_answered[rows], n_substantive[rows], k[rows], min_n)
+            continue
+        pattern = plan[item_id]
+        members = group_members(block, by, survey, pattern.cells, focus, selection)
+        _check_counts(block, members, pattern.cells, checks)
+        status[rows] = [pattern.status(row) for row in members]
+    return status
+
+
 def headline_status(table: pd.DataFrame, min_n: int, by: Sequence[str] = (), survey: Survey | None = None,
                     focus: Focus | None = None, selection: dict | None = None,
                     plan: dict[str, ItemPattern] | None = None) -> np.ndarray:
     """Per row of a headline table: "primary", "secondary" or None (see `protect_headline`)."""
-    by = tuple(by)
-    status = np.full(len(table), None, dtype=object)
-    if min_n <= 1 or not len(table):
-        return status
-    positions = np.arange(len(table))
-    if survey is not None:
-        patterns = plan or plan_suppression(survey, min_n, list(dict.fromkeys(table["item_id"])))
-        for item_id, block_positions in pd.Series(positions).groupby(table["item_id"].to_numpy(), sort=False):
-            pattern = patterns[item_id]
-            block = table.iloc[block_positions.to_numpy()]
-            members = group_members(block, by, survey, pattern.cells, focus, selection)
-            _check_counts(block, members, pattern.cells, {"respondents": "respondents", "k": "k", "blank": "blank"})
-            status[block_positions.to_numpy()] = [pattern.status(row) for row in members]
-        return status
     substantive = table["denominator"].eq("substantive").to_numpy() if "denominator" in table else np.zeros(len(table), bool)
-    n_answered = np.where(substantive, table["n"] + table["dont_know"], table["n"])
-    n_substantive = np.where(substantive, table["n"], table["n"] - table["dont_know"])
-    for _, block_positions in pd.Series(positions).groupby(table["item_id"].to_numpy(), sort=False):
-        rows = block_positions.to_numpy()
-        status[rows] = _local_status(table.iloc[rows][list(by)], n_answered[rows], n_substantive[rows],
-                                     table["k"].to_numpy()[rows], min_n)
-    return status
+    n = table["n"].to_numpy(dtype=np.int64)
+    dont_know = table["dont_know"].to_numpy(dtype=np.int64)
+    n_answered = np.where(substantive, n + dont_know, n)
+    n_substantive = np.where(substantive, n, n - dont_know)
+    return _statuses(table, n_answered, n_substantive, table["k"].to_numpy(dtype=np.int64), min_n, tuple(by), survey,
+                     focus, selection, plan, {"respondents": "respondents", "k": "k", "blank": "blank"})
 
 
 def protect_headline(table: pd.DataFrame, min_n: int, by: tuple[str, ...] | list[str] = (),
@@ -395,10 +405,8 @@ def distribution_status(table: pd.DataFrame, min_n: int, by: Sequence[str] = (),
                         focus: Focus | None = None, selection: dict | None = None,
                         plan: dict[str, ItemPattern] | None = None) -> np.ndarray:
     """Per row of a distribution table (decided per group): "primary", "secondary" or None."""
-    by = tuple(by)
-    status = np.full(len(table), None, dtype=object)
-    if min_n <= 1 or not len(table):
-        return status
+    if not len(table):
+        return np.full(0, None, dtype=object)
     keys = ["item_id", *by]
     group_index = table.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
     blank = table["is_blank"].to_numpy(dtype=bool)
@@ -406,28 +414,17 @@ def distribution_status(table: pd.DataFrame, min_n: int, by: Sequence[str] = (),
     count = table["count"].to_numpy(dtype=np.int64)
     firsts = pd.Series(np.arange(len(table))).groupby(group_index).first().to_numpy()
     groups = table.iloc[firsts][keys].reset_index(drop=True)
-    respondents = np.bincount(group_index, weights=count)
+    groups["respondents"] = np.bincount(group_index, weights=count)
     n_answered = np.bincount(group_index, weights=np.where(blank, 0, count))
-    n_substantive = np.bincount(group_index, weights=np.where(blank | dont_know, 0, count))
-    if survey is not None:
-        patterns = plan or plan_suppression(survey, min_n, list(dict.fromkeys(groups["item_id"])))
-        group_status = np.full(len(groups), None, dtype=object)
-        for item_id, block in groups.groupby("item_id", sort=False):
-            pattern = patterns[item_id]
-            members = group_members(block, by, survey, pattern.cells, focus, selection)
-            _check_counts(block.assign(respondents=respondents[block.index]), members, pattern.cells,
-                          {"respondents": "respondents"})
-            group_status[block.index.to_numpy()] = [pattern.status(row) for row in members]
-        return group_status[group_index]
-    # On its own the table does not say which categories make the headline measure: treat
-    # "everyone in one category" as the 0 %/100 % case.
     substantive_count = np.where(blank | dont_know, 0, count)
+    n_substantive = np.bincount(group_index, weights=substantive_count)
+    # On its own the table does not say which categories make the headline measure: there
+    # "everyone in one category" stands in for the 0 %/100 % case. With the survey, the
+    # pattern decides and this value is not used.
     largest = pd.Series(substantive_count).groupby(group_index).max().to_numpy()
-    group_status = np.full(len(groups), None, dtype=object)
-    for _, block in groups.groupby("item_id", sort=False):
-        rows = block.index.to_numpy()
-        group_status[rows] = _local_status(block[list(by)], n_answered[rows], n_substantive[rows], largest[rows], min_n)
-    return group_status[group_index]
+    status = _statuses(groups, n_answered.astype(np.int64), n_substantive.astype(np.int64), largest, min_n, tuple(by),
+                       survey, focus, selection, plan, {"respondents": "respondents"})
+    return status[group_index]
 
 
 def protect_distribution(table: pd.DataFrame, min_n: int, by: tuple[str, ...] | list[str] = (),

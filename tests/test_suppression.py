@@ -505,3 +505,15 @@ def test_multi_select_ranks_leave_no_gap_for_a_hidden_option(bundled):
     for _, group in table[~table["suppressed"]].groupby(by):
         assert sorted(group["rank"]) == list(range(1, len(group) + 1))
     assert not top_options(table, by, 5)["suppressed"].any()
+
+
+def test_a_table_on_its_own_is_still_protected(survey):
+    """Without the survey (local mode) a table is protected as its own universe: the small
+    cell and enough others are hidden there too, for headlines and distributions alike."""
+    by = ["kommune", "rolle"]
+    headline = protect_headline(headline_table(survey, by, ["q1"]), MIN_N, by).set_index(by)
+    assert headline.loc[SMALL, "suppression"] == PRIMARY
+    assert headline["suppressed"].sum() == 4
+    distribution = protect_distribution(distribution_table(survey, by, ["q1"]), MIN_N, by)
+    hidden = set(map(tuple, distribution[distribution["suppressed"]][by].to_numpy()))
+    assert SMALL in hidden and len(hidden) >= 4
