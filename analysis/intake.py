@@ -177,6 +177,8 @@ def load_upload(
             if kind == "csv":
                 return None, [Problem("csv_needs_codebook", params={"name": name})]
             return None, [Problem("unknown_format", params={"name": name})]
+        if set(formats.values()) == {"xlsx"}:
+            return _load_rounds(files, limits)
         return _load_csv_set(files, formats, limits)
     except SurveyError as err:
         return None, err.problems
@@ -188,6 +190,33 @@ def _named(problem: Problem, name: str) -> Problem:
     params = dict(problem.params)
     params.setdefault("name", name)
     return Problem(problem.code, problem.severity, problem.sheet, problem.row, problem.column, problem.value, params)
+
+
+def _load_rounds(files: dict[str, bytes], limits: Limits) -> tuple[Survey | None, list[Problem]]:
+    """Several workbooks of the same survey: one round each, in upload order.
+
+    A round is named by its meta `year` (or the file name when years repeat or are missing).
+    """
+    from analysis.rounds import combine_rounds
+
+    loaded: list[tuple[str, Survey]] = []
+    problems: list[Problem] = []
+    for name, data in files.items():
+        container = check_workbook_container(data, limits)
+        if container:
+            problems += [_named(p, name) for p in container]
+            continue
+        survey, file_problems = validate_workbook(data, name=name)
+        problems += [_named(p, name) for p in file_problems]
+        if survey is not None:
+            loaded.append((name, survey))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    years = [s.meta.get("year") or "" for _, s in loaded]
+    use_years = all(years) and len(set(years)) == len(years)
+    labels = years if use_years else [Path(name).stem for name, _ in loaded]
+    survey, round_problems = combine_rounds(list(zip(labels, (s for _, s in loaded))))
+    return survey, problems + round_problems
 
 
 def _load_csv_set(files: dict[str, bytes], formats: dict[str, str], limits: Limits) -> tuple[Survey | None, list[Problem]]:
