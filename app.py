@@ -1,9 +1,14 @@
-"""Dashboard entry point (placeholder until the dashboard pages land)."""
+"""The dashboard's entry point: shared sidebar and provenance banner, then the chosen page.
+
+Run with `streamlit run app.py`. The pages are listed in `dashboard/navigation.py`; every page
+starts with `dashboard.layout.page()` and draws from `dashboard.data` (protected numbers)
+and `dashboard.figures` (charts).
+"""
 
 import streamlit as st
 
-from analysis.load import load_workbook
+from dashboard import layout, navigation
 
-survey = load_workbook()
-st.title(survey.title)
-st.write(f"{len(survey.responses)} / {survey.invited}")
+st.set_page_config(page_icon=":material/bar_chart:", layout="wide")
+survey, view = layout.frame()
+st.navigation(navigation.pages(view.language)).run()

@@ -1,0 +1,150 @@
+"""The session's survey and every number the pages show: loaded once, aggregated once, protected.
+
+All survey access goes through `current_survey()`. Today that is the bundled workbook; a data
+page can put another `DataSource` (e.g. an upload) into `st.session_state[SOURCE_STATE_KEY]`
+and every page follows, for that browser session only.
+
+Caching is keyed on the source's `key` (its content, not its name) plus the view's
+parameters, so a filter change recounts only the view it changes and a rerun that changes
+nothing recounts nothing:
+- the parsed survey is a `st.cache_resource` (one shared, read-only object per source; a
+  `cache_data` copy per rerun would cost more than the counting at large sizes);
+- every table is a `st.cache_data` entry, already passed through `analysis.protect` — pages
+  never see an unprotected number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+import streamlit as st
+
+from analysis.aggregate import distribution_table, headline_table, multi_select_table, top_options
+from analysis.codebook import Survey
+from analysis.config import min_group_size
+from analysis.i18n import t
+from analysis.load import BUNDLED_WORKBOOK, load_workbook
+from analysis.overview import respondents_table
+from analysis.protect import protect_distribution, protect_headline
+from dashboard.state import Query, View
+
+SOURCE_STATE_KEY = "data_source"
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """Where a session's survey comes from. `key` must change whenever the content does."""
+
+    key: str
+    name: str
+    load: Callable[[], Survey] = field(compare=False)
+    bundled: bool = False
+
+
+def bundled_source() -> DataSource:
+    stat = BUNDLED_WORKBOOK.stat()
+    return DataSource(f"bundled:{stat.st_size}:{stat.st_mtime_ns}", BUNDLED_WORKBOOK.name,
+                      lambda: load_workbook(BUNDLED_WORKBOOK), bundled=True)
+
+
+def current_source() -> DataSource:
+    """The data source of this browser session (the bundled workbook unless one was chosen)."""
+    return st.session_state.get(SOURCE_STATE_KEY) or bundled_source()
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _load(key: str, _source: DataSource) -> Survey:
+    return _source.load()
+
+
+def current_survey() -> Survey:
+    """The survey every page shows — the one function pages use to reach the data."""
+    source = current_source()
+    return _load(source.key, source)
+
+
+def threshold(survey: Survey) -> int:
+    """The suppression threshold in force (the data owner's; never lowered by a viewer)."""
+    return min_group_size(survey)
+
+
+# ------------------------------------------------------------------------- cached tables
+# Each public function takes the view and returns protected rows. The cached function behind
+# it takes the source key, the view's `query` (only what changes the numbers: filter, groups,
+# focus, denominator, language) and the survey, which is not hashed (`_survey`).
+
+
+def _counted(survey: Survey, query: Query) -> tuple[Survey, dict[str, list[str]] | None]:
+    """The filtered survey to count, and the filter as `analysis.protect` wants it."""
+    selection = {column: list(values) for column, values in query.selection}
+    return (survey.filter(**selection) if selection else survey), (selection or None)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _headline(key: str, query: Query, items: tuple[str, ...], _survey: Survey) -> pd.DataFrame:
+    subset, selection = _counted(_survey, query)
+    table = headline_table(subset, query.by, items, query.denominator, query.focus, query.language)
+    return protect_headline(table, threshold(_survey), query.by, _survey, focus=query.focus, selection=selection)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _distribution(key: str, query: Query, items: tuple[str, ...], _survey: Survey) -> pd.DataFrame:
+    subset, selection = _counted(_survey, query)
+    table = distribution_table(subset, query.by, items, query.denominator, query.focus, query.language)
+    return protect_distribution(table, threshold(_survey), query.by, _survey, focus=query.focus, selection=selection)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _options(key: str, query: Query, question: str, _survey: Survey) -> pd.DataFrame:
+    subset, selection = _counted(_survey, query)
+    table = multi_select_table(subset, question, query.by, query.focus, query.language)
+    return protect_headline(table, threshold(_survey), query.by, _survey, focus=query.focus, selection=selection)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _respondents(key: str, by: tuple[str, ...], language: str, _survey: Survey) -> pd.DataFrame:
+    return respondents_table(_survey, by, threshold(_survey), t("group.total", language))
+
+
+def headline(view: View, items: Sequence[str]) -> pd.DataFrame:
+    """Protected headline shares of `items` for the view (one counting pass for all of them)."""
+    return _headline(current_source().key, view.query(), tuple(items), current_survey())
+
+
+def distribution(view: View, items: Sequence[str]) -> pd.DataFrame:
+    """Protected answer distributions of `items` for the view."""
+    return _distribution(current_source().key, view.query(), tuple(items), current_survey())
+
+
+def options(view: View, question: str, by: Sequence[str]) -> pd.DataFrame:
+    """Protected shares choosing each option of a multi-select question, grouped by `by`
+    (which may differ from the view's breakdown: the overall chart drops the municipality)."""
+    return _options(current_source().key, view.query(by), question, current_survey())
+
+
+def top_options_per_unit(view: View, question: str, n: int = 5) -> pd.DataFrame:
+    """The `n` most chosen options in each unit (municipality, or "mine vs the rest"), as the
+    report shows them. A hidden unit keeps one row, flagged `suppressed`, so it can say why."""
+    unit = view.unit
+    table = options(view, question, (unit,))
+    top = top_options(table, (unit,), n)
+    hidden = table[table["suppressed"]].drop_duplicates([unit])
+    order = {value: i for i, value in enumerate(dict.fromkeys(table[unit]))}
+    combined = pd.concat([top, hidden], ignore_index=True)
+    return combined.sort_values(unit, key=lambda values: values.map(order), kind="stable").reset_index(drop=True)
+
+
+def respondents(view: View) -> pd.DataFrame:
+    """Respondents, invited and response rate per unit × group (municipality × role) and their
+    totals, under the whole survey's suppression pattern; rows outside the filter are left out
+    (a total over a filtered breakdown would include the groups filtered away)."""
+    survey = current_survey()
+    by = tuple(survey.breakdowns)[:2]
+    table = _respondents(current_source().key, by, view.language, survey)
+    keep = pd.Series(True, index=table.index)
+    for column, values in view.query().selection:
+        if column in by:
+            keep &= table[column].isin(values)
+    return table[keep].reset_index(drop=True)

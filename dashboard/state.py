@@ -1,0 +1,220 @@
+"""The view: what the sidebar says — filters, groups, display options, language — kept in the URL.
+
+Every control is a widget bound to a query parameter (`bind="query-params"`), so a copied link
+opens the same page with the same view. Streamlit drops a URL value that is not one of the
+widget's options and uses the default; `sidebar()` notices such values first and tells the
+user. The filters and groupings are built from the codebook's breakdowns, so another survey
+gets its own controls without code.
+
+Parameters: `lang`, one per breakdown (`kommune`, `rolle`: repeatable), `inndeling`
+(grouping), `fokus` (my municipality vs the rest), `visning` (headline or distribution),
+`nevner` (denominator); page controls such as Utforsk's `sporsmal` use `bound_selectbox`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+
+from analysis.aggregate import DENOMINATORS, Focus
+from analysis.codebook import Survey
+from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+
+LANGUAGE_KEY = "lang"
+BREAKDOWN_KEY = "inndeling"
+FOCUS_KEY = "fokus"
+DISPLAY_KEY = "visning"
+DENOMINATOR_KEY = "nevner"
+EXPLORE_ITEM_KEY = "sporsmal"  # Utforsk's item
+FIXED_KEYS = (LANGUAGE_KEY, BREAKDOWN_KEY, FOCUS_KEY, DISPLAY_KEY, DENOMINATOR_KEY, EXPLORE_ITEM_KEY)
+SHARE, DISTRIBUTION = "share", "distribution"
+DISPLAYS = (SHARE, DISTRIBUTION)
+NOTICES_KEY = "_url_notices"
+# Widgets whose option labels depend on the language: when the language changes, their value
+# is written back so the URL carries the label in the new language (see `_relabel`).
+RELABEL_KEYS = (BREAKDOWN_KEY, FOCUS_KEY, DISPLAY_KEY, DENOMINATOR_KEY, EXPLORE_ITEM_KEY)
+
+
+@dataclass(frozen=True)
+class Query:
+    """What decides the numbers of a table (the cache key of `dashboard.data`)."""
+
+    selection: tuple[tuple[str, tuple[str, ...]], ...]
+    by: tuple[str, ...]
+    focus: Focus | None
+    denominator: str
+    language: str
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything the sidebar decides, as plain values (one per control)."""
+
+    language: str
+    filters: tuple[tuple[str, tuple[str, ...]], ...]  # (breakdown, chosen values); empty choice = all
+    breakdown: tuple[str, ...]  # () for the total, ("rolle",), ("kommune", "rolle"), ...
+    focus: str | None  # a value of `unit` compared with the rest, or None
+    unit: str | None  # the breakdown a focus applies to (municipality)
+    display: str
+    denominator: str
+
+    @property
+    def focus_spec(self) -> Focus | None:
+        return Focus(self.unit, self.focus) if self.focus and self.unit else None
+
+    @property
+    def by(self) -> tuple[str, ...]:
+        """Groups to count: the chosen breakdown; with a focus, "mine vs the rest" first."""
+        if self.focus_spec is None:
+            return self.breakdown
+        return (self.unit, *(b for b in self.breakdown if b != self.unit))
+
+    def query(self, by: Sequence[str] | None = None) -> Query:
+        """The parameters that decide a table's numbers, for grouping `by` (default: the view's).
+
+        With a focus the municipality filter is not applied: "mine vs the rest" means the rest
+        of the whole region.
+        """
+        by = self.by if by is None else tuple(by)
+        focus = self.focus_spec if self.focus_spec and self.unit in by else None
+        selection = tuple((c, v) for c, v in self.filters if v and not (self.focus_spec and c == self.unit))
+        return Query(selection, by, focus, self.denominator, self.language)
+
+
+# ------------------------------------------------------------------------------ options
+
+
+def breakdown_options(survey: Survey) -> list[tuple[str, ...]]:
+    """Total, the group (role), the unit (municipality), unit × group, then other breakdowns."""
+    names = list(survey.breakdowns)
+    unit, group = names[0], (names[1] if len(names) > 1 else None)
+    options: list[tuple[str, ...]] = [()]
+    if group:
+        options.append((group,))
+    options.append((unit,))
+    if group:
+        options.append((unit, group))
+    options += [(name,) for name in names[2:]]
+    return options
+
+
+def default_breakdown(survey: Survey) -> tuple[str, ...]:
+    """The report's comparison: the second breakdown (role) if there is one."""
+    names = list(survey.breakdowns)
+    return (names[1],) if len(names) > 1 else (names[0],)
+
+
+def breakdown_name(survey: Survey, column: str, language: str) -> str:
+    breakdown = survey.breakdowns[column]
+    return breakdown.label_en if language == "en" and breakdown.label_en else breakdown.label
+
+
+def breakdown_text(survey: Survey, option: Sequence[str], language: str) -> str:
+    if not option:
+        return t("ui.breakdown.total", language)
+    names = [breakdown_name(survey, column, language) for column in option]
+    return " × ".join([names[0], *(name.lower() for name in names[1:])])
+
+
+def filter_key(survey: Survey, column: str) -> str:
+    """URL parameter of a breakdown's filter: its column name unless that clashes with ours."""
+    return f"filter_{column}" if column in FIXED_KEYS else column
+
+
+# ------------------------------------------------------------------------------ widgets
+
+
+def _notice(key: str, label: str, values: Sequence[str]) -> None:
+    st.session_state.setdefault(NOTICES_KEY, []).append((key, label, tuple(values)))
+
+
+def _check_url(key: str, label: str, allowed: Sequence[str], multiple: bool = False) -> None:
+    """Remember URL values Streamlit is about to drop (not one of the options) for a notice."""
+    if key not in st.query_params:
+        return
+    values = st.query_params.get_all(key)
+    wrong = [v for v in values if v not in allowed] if multiple else [v for v in values[-1:] if v not in allowed]
+    if wrong:
+        _notice(key, label, wrong)
+
+
+def bound_selectbox(container, label: str, options: Sequence, key: str, format_func: Callable[[object], str],
+                    index: int = 0, **kwargs):
+    """A selectbox bound to the URL parameter `key`, with a notice for a value it cannot use."""
+    _check_url(key, label, [format_func(option) for option in options])
+    return container.selectbox(label, options, index=index, key=key, format_func=format_func,
+                               bind="query-params", **kwargs)
+
+
+def bound_radio(container, label: str, options: Sequence, key: str, format_func: Callable[[object], str],
+                index: int = 0, **kwargs):
+    """A radio group bound to the URL parameter `key`, with a notice for a value it cannot use."""
+    _check_url(key, label, [format_func(option) for option in options])
+    return container.radio(label, options, index=index, key=key, format_func=format_func,
+                           bind="query-params", **kwargs)
+
+
+def bound_multiselect(container, label: str, options: Sequence[str], key: str, **kwargs) -> list[str]:
+    """A multiselect bound to the repeatable URL parameter `key`; unknown values get a notice."""
+    _check_url(key, label, list(options), multiple=True)
+    return container.multiselect(label, list(options), key=key, bind="query-params", **kwargs)
+
+
+def _relabel() -> None:
+    """After a language change, write each language-dependent value back to its widget so the
+    URL gets the label in the new language (otherwise a copied link would hold the old label,
+    which the new language does not know, and fall back to the default)."""
+    for key in RELABEL_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def sidebar(survey: Survey) -> View:
+    """Draw the shared controls in the sidebar and return the view they describe."""
+    st.session_state[NOTICES_KEY] = []
+    filters_box = st.sidebar.container()
+    display_box = st.sidebar.container()
+    language_box = st.sidebar.container()
+    # The language goes first (it labels everything else) but sits last in the sidebar.
+    language = bound_selectbox(language_box, t("ui.language.label"), list(LANGUAGES), LANGUAGE_KEY,
+                               lambda code: LANGUAGES[code], index=list(LANGUAGES).index(DEFAULT_LANGUAGE),
+                               on_change=_relabel)
+    names = list(survey.breakdowns)
+    unit = names[0]
+
+    filters_box.subheader(t("ui.sidebar.filters", language))
+    filters = []
+    for column in names:
+        label = breakdown_name(survey, column, language)
+        chosen = bound_multiselect(filters_box, label, survey.breakdowns[column].values, filter_key(survey, column),
+                                   placeholder=t("ui.filter.all", language))
+        filters.append((column, tuple(chosen)))
+
+    display_box.subheader(t("ui.sidebar.view", language))
+    options = breakdown_options(survey)
+    breakdown = bound_radio(display_box, t("ui.breakdown.label", language), options, BREAKDOWN_KEY,
+                            lambda option: breakdown_text(survey, option, language),
+                            index=options.index(default_breakdown(survey)))
+    region = survey.meta.get("region") or t("ui.focus.region_default", language)
+    focus = bound_selectbox(display_box, t("ui.focus.label", language, unit=breakdown_name(survey, unit, language).lower(),
+                                           region=region),
+                            [None, *survey.breakdowns[unit].values], FOCUS_KEY,
+                            lambda value: t("ui.focus.none", language) if value is None else value,
+                            help=t("ui.focus.help", language, region=region))
+    if focus is not None and any(values for column, values in filters if column == unit):
+        filters_box.caption(t("ui.focus.filter_ignored", language, unit=breakdown_name(survey, unit, language).lower()))
+    display = bound_radio(display_box, t("ui.display.label", language), DISPLAYS, DISPLAY_KEY,
+                          lambda value: t(f"ui.display.{value}", language))
+    denominator = bound_radio(display_box, t("ui.denominator.label", language), DENOMINATORS, DENOMINATOR_KEY,
+                              lambda value: t(f"denominator.{value}", language), help=t("ui.denominator.help", language))
+    return View(language=language, filters=tuple(filters), breakdown=tuple(breakdown), focus=focus, unit=unit,
+                display=display, denominator=denominator)
+
+
+def url_notices(language: str) -> list[str]:
+    """Messages about URL values that could not be used, each given once (the list is emptied)."""
+    pending = st.session_state.get(NOTICES_KEY, [])
+    st.session_state[NOTICES_KEY] = []
+    return [t("ui.notice.bad_param", language, label=label, value=", ".join(values)) for _, label, values in pending]
