@@ -1,0 +1,181 @@
+"""Real-browser test support: a Streamlit server, a Chromium, a page, and waits that work.
+
+Loaded as a pytest plugin by `tests/conftest.py`, so every `tests/test_browser_*.py` shares
+one server and one browser per test session. Follows docs in /work/shared/notes/BROWSER_TESTING.md:
+Debian's Chromium at /usr/lib/chromium/chromium (Playwright's own download is unreachable),
+server stdout to a file, `/_stcore/health` polled, idle = connected and script not running.
+
+Fixtures:
+- `app_server`  — base URL of `streamlit run app.py` on a free port (session).
+- `browser`     — a Chromium (session).
+- `page`        — a fresh 1440×900 browser context and page; a screenshot lands in
+                  `test-artifacts/` when the test fails.
+Helpers: `open_app`, `wait_for_idle`, `wait_for_charts`, `chart_values`, `chart_titles`.
+
+Without Chromium the tests skip, except under CI (`CI=true`), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1440, "height": 900}
+IDLE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+MAIN = '[data-testid="stMain"]'
+CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+EXCEPTION = '[data-testid="stException"]'
+
+
+def require_chromium() -> None:
+    """Skip without a browser — but fail in CI, where a missing browser is a broken setup."""
+    if CHROMIUM.exists():
+        return
+    message = f"Chromium not found at {CHROMIUM} (install with scripts/install_system_deps.sh)"
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_streamlit(script: str = "app.py", env: dict | None = None, log_name: str = "streamlit-server.log",
+                    timeout: float = 60) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run script` on a free port; return the process and its base URL once
+    `/_stcore/health` answers. Output goes to `test-artifacts/<log_name>`."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = free_port()
+    log = open(ARTIFACTS / log_name, "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}; see {ARTIFACTS / log_name}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return process, url
+        except OSError:
+            time.sleep(0.2)
+    stop_process(process)
+    raise RuntimeError(f"streamlit did not become healthy in {timeout} s; see {ARTIFACTS / log_name}")
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Stop the server we started (its own process group, nothing else)."""
+    if process.poll() is None:
+        os.killpg(process.pid, 15)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    """Base URL of the dashboard, one server for the whole test session."""
+    require_chromium()
+    process, url = start_streamlit()
+    yield url
+    stop_process(process)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Remember each phase's outcome on the test item, so `page` knows whether to take a screenshot."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh page (own cookies and session) at 1440×900; screenshot to test-artifacts/ on failure."""
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="nb-NO")
+    context.set_default_timeout(30_000)
+    browser_page = context.new_page()
+    yield browser_page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
+        try:
+            browser_page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        except Exception as error:  # a crashed page must not hide the test's own failure
+            print(f"screenshot failed: {error}")
+    context.close()
+
+
+def wait_for_idle(page, timeout: float = 30_000) -> None:
+    """Wait until the app is connected and no script is running. After an interaction, wait
+    for the expected change first: the state reads "notRunning" for a moment before a rerun."""
+    page.wait_for_selector(IDLE, timeout=timeout)
+
+
+def wait_for_charts(page, timeout: float = 30_000) -> None:
+    """Wait until no element is a loading placeholder and Plotly has drawn every chart (chart
+    components load lazily: right after the script goes idle a chart can still be a skeleton)."""
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stSkeleton"]')
+                 && Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+                    .every(el => { const plot = el.querySelector('.js-plotly-plot'); return plot && plot._fullLayout; })""",
+        timeout=timeout,
+    )
+
+
+def open_app(page, url: str, timeout: float = 30_000) -> None:
+    """Go to `url` and wait for the app to have run (the connection reads idle even before the
+    first run), gone idle and drawn its charts."""
+    page.goto(url)
+    page.wait_for_selector(f'{MAIN} [data-testid="stElementContainer"]', timeout=timeout)
+    wait_for_idle(page, timeout)
+    wait_for_charts(page, timeout)
+
+
+def chart_values(page, index: int = 0, trace: int = 0, axis: str = "x") -> list:
+    """Plotted values of one trace of the `index`-th chart (from Plotly's `_fullData`)."""
+    return page.evaluate(
+        "([selector, index, trace, axis]) => {"
+        " const chart = document.querySelectorAll(selector)[index];"
+        " return chart && chart._fullData[trace] ? Array.from(chart._fullData[trace][axis] || []) : null; }",
+        [CHART, index, trace, axis],
+    )
+
+
+def chart_titles(page) -> list[str]:
+    """Titles of the charts on the page, in order."""
+    return page.eval_on_selector_all(f"{CHART} .gtitle", "nodes => nodes.map(n => n.textContent)")
