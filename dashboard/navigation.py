@@ -21,13 +21,19 @@ class PageEntry:
     url_path: str  # address: http://host/<url_path>
     icon: str
     default: bool = False
+    visibility: str = "visible"  # "hidden": reachable by its link, not in the menu
 
 
 PAGES: list[PageEntry] = [
     PageEntry("pages/oversikt.py", "ui.page.oversikt.title", "oversikt", ":material/dashboard:", default=True),
     PageEntry("pages/erfaringer.py", "ui.page.erfaringer.title", "erfaringer", ":material/history:"),
     PageEntry("pages/mulighetsrom.py", "ui.page.mulighetsrom.title", "mulighetsrom", ":material/lightbulb:"),
-    # Prioriteringer (the workshop's potential × feasibility matrix) goes here, after Mulighetsrom.
+    PageEntry("pages/prioriteringer.py", "ui.page.prioriteringer.title", "prioriteringer", ":material/grid_view:"),
+    PageEntry("pages/verksted_fasilitator.py", "ui.page.verksted_fasilitator.title", "verksted_fasilitator",
+              ":material/groups:"),
+    PageEntry("pages/verksted.py", "ui.page.verksted.title", "verksted", ":material/edit_note:", visibility="hidden"),
+    PageEntry("pages/verksted_visning.py", "ui.page.verksted_visning.title", "verksted_visning", ":material/tv:",
+              visibility="hidden"),
     PageEntry("pages/utforsk.py", "ui.page.utforsk.title", "utforsk", ":material/query_stats:"),
     # Data (upload your own survey) goes last.
 ]
@@ -36,4 +42,4 @@ PAGES: list[PageEntry] = [
 def pages(language: str) -> list[st.Page]:
     """The entries as `st.Page` objects with titles in `language`, for `st.navigation`."""
     return [st.Page(entry.script, title=t(entry.title_key, language), icon=entry.icon, url_path=entry.url_path,
-                    default=entry.default) for entry in PAGES]
+                    default=entry.default, visibility=entry.visibility) for entry in PAGES]

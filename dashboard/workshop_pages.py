@@ -1,0 +1,243 @@
+"""Streamlit pieces shared by the workshop pages (Prioriteringer, facilitator, participant,
+presenter): the store, the facilitator secret, links, the matrix-and-ranking block, downloads.
+
+The facilitator secret is read here — `WORKSHOP_FACILITATOR_PIN`, else
+`workshop_facilitator_pin` in `.streamlit/secrets.toml` — and handed to the store, which
+checks it (`hmac.compare_digest`) on every facilitator action. It is kept in the browser
+session's server-side state after a correct entry, never in a URL. Participants and the
+presenter view carry only the session's join code (`?kode=...`).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pandas as pd
+import streamlit as st
+
+from analysis.i18n import t
+from analysis.workshop import Workshop, bundled_workshop_path, classify_quadrants, load_workshop, ranking_table
+from analysis.workshop_store import SessionInfo, WorkshopError, WorkshopStore, database_url
+from dashboard import layout, state, tables
+from dashboard.workshop_figures import matrix_figure, ranking_frame
+
+PIN_ENV = "WORKSHOP_FACILITATOR_PIN"
+PIN_SECRET = "workshop_facilitator_pin"
+PIN_STATE = "_workshop_facilitator_pin"  # server-side session state only
+CODE_PARAM = "kode"
+PARTICIPANT_PATH = "verksted"
+PRESENTER_PATH = "verksted_visning"  # = the file name: a first request to a fresh server finds it too
+SPLIT_PARAM = "kvadrant"
+SECTOR_PARAM = "sektor"
+DEFAULT_REFRESH_SECONDS = 3.0
+ROW_HEIGHT = 35  # st.dataframe's row height: tall enough to show every area without scrolling
+
+
+def refresh_seconds() -> float:
+    """How often the presenter view reloads the scores (`WORKSHOP_REFRESH_SECONDS`, default 3)."""
+    try:
+        return max(1.0, float(os.environ.get("WORKSHOP_REFRESH_SECONDS", "") or DEFAULT_REFRESH_SECONDS))
+    except ValueError:
+        return DEFAULT_REFRESH_SECONDS
+
+
+def configured_pin() -> str | None:
+    """The facilitator secret from the environment, else from Streamlit's secrets file."""
+    value = os.environ.get(PIN_ENV, "").strip()
+    if value:
+        return value
+    try:
+        value = str(st.secrets.get(PIN_SECRET, "") or "").strip()
+    except Exception:  # noqa: BLE001 - no secrets file (or an unreadable one) means: not configured
+        value = ""
+    return value or None
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str, pin: str | None) -> WorkshopStore:
+    return WorkshopStore(url, facilitator_pin=pin)
+
+
+def store() -> WorkshopStore:
+    """The process' store (one engine and pool shared by every browser session); on a database
+    that cannot be opened, a message and the end of the page — no traceback."""
+    try:
+        return _store(database_url(), configured_pin())
+    except WorkshopError as error:
+        st.error(error.describe(current_language()), icon=":material/database:")
+        st.stop()
+
+
+def current_language() -> str:
+    view = st.session_state.get(layout.VIEW_KEY)
+    return getattr(view, "language", "nb")
+
+
+def show_error(error: WorkshopError, language: str) -> None:
+    st.error(error.describe(language), icon=":material/error:")
+
+
+def local_time(value, language: str) -> str:
+    """A stored UTC time as the viewer's clock time (browser time zone, else Norway)."""
+    if value is None or pd.isna(value):
+        return ""
+    try:
+        zone = ZoneInfo(st.context.timezone or "Europe/Oslo")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("Europe/Oslo")
+    moment = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
+    return datetime.astimezone(moment, zone).strftime("%H:%M:%S")
+
+
+def format_date(iso: str, language: str) -> str:
+    """`2022-01-26` as 26.1.2022 (bokmål) or 26 Jan 2022 (English); other text unchanged."""
+    try:
+        day = datetime.strptime(iso, "%Y-%m-%d")
+    except (TypeError, ValueError):
+        return iso or ""
+    return f"{day.day}.{day.month}.{day.year}" if language == "nb" else day.strftime(f"{day.day} %b %Y")
+
+
+# ------------------------------------------------------------------------------ links
+
+
+def base_url() -> str:
+    """The app's address without the page path (works behind a base URL path too)."""
+    url = (st.context.url or "").split("?")[0].rstrip("/")
+    return url.rsplit("/", 1)[0] if url.count("/") > 2 else url
+
+
+def join_link(code: str) -> str:
+    return f"{base_url()}/{PARTICIPANT_PATH}?{CODE_PARAM}={code}"
+
+
+def presenter_link(code: str) -> str:
+    return f"{base_url()}/{PRESENTER_PATH}?{CODE_PARAM}={code}"
+
+
+def code_from_url(language: str, key: str) -> str | None:
+    """The join code from `?kode=`, or one typed into a small form (then put into the URL)."""
+    code = (st.query_params.get(CODE_PARAM) or "").strip()
+    if code:
+        return code
+    with st.form(key):
+        typed = st.text_input(t("ui.workshop.code_label", language), help=t("ui.workshop.code_help", language))
+        if st.form_submit_button(t("ui.workshop.code_button", language), type="primary") and typed.strip():
+            st.query_params[CODE_PARAM] = typed.strip()
+            st.rerun()
+    return None
+
+
+def session_for_code(language: str, key: str) -> SessionInfo | None:
+    """The session of the code in the URL (or typed); a clear message for an unknown one."""
+    code = code_from_url(language, key)
+    if code is None:
+        return None
+    try:
+        return store().session_for_code(code)
+    except WorkshopError as error:
+        show_error(error, language)
+        if st.button(t("ui.workshop.code_other", language)):
+            del st.query_params[CODE_PARAM]
+            st.rerun()
+        return None
+
+
+# ------------------------------------------------------------------------- the bundled data
+
+
+@st.cache_resource(show_spinner=False)
+def _bundled(path: str, mtime: int) -> Workshop:
+    return load_workshop(path, name=os.path.basename(path))
+
+
+def bundled_workshop() -> Workshop:
+    path = bundled_workshop_path()
+    return _bundled(str(path), path.stat().st_mtime_ns)
+
+
+def reconstructed_note(workshop: Workshop, language: str) -> None:
+    """The permanent note that the bundled workshop scores are reconstructed, with where they
+    come from and what was assumed."""
+    if not workshop.reconstructed:
+        return
+    st.warning(f"**{t('ui.workshop.reconstructed_title', language)}** {t('ui.workshop.reconstructed_text', language)}",
+               icon=":material/warning:")
+    with st.expander(t("ui.workshop.provenance", language), icon=":material/info:"):
+        st.markdown(workshop.text("provenance", language))
+        st.markdown(f"**{t('ui.banner.assumptions', language)}**")
+        st.markdown("\n".join(f"- {line}" for line in workshop.assumptions(language)))
+
+
+# ------------------------------------------------------------------- matrix and ranking
+
+
+def split_control(language: str) -> str:
+    """Where the quadrant lines go (bound to `?kvadrant=`)."""
+    return state.bound_radio(st, t("ui.workshop.split_label", language), ["mean", "scale"], SPLIT_PARAM,
+                             lambda value: t(f"ui.workshop.split.{value}", language), horizontal=True,
+                             help=t("ui.workshop.split_help", language))
+
+
+def ranking(scores: pd.DataFrame, areas: pd.DataFrame, language: str, split: str) -> pd.DataFrame:
+    return classify_quadrants(ranking_table(scores, areas), split=split, language=language)
+
+
+def matrix_and_ranking(table: pd.DataFrame, *, language: str, split: str, title: str, subtitle: str, name: str,
+                       sectors: list[str] | None = None, downloads: bool = True):
+    """The matrix, then the ranked list (every row visible; CSV on request). `sectors` limits
+    what is shown, never the ranks or the quadrant lines, which belong to all areas.
+    Returns the figure (for an image export)."""
+    from exports.tables import to_csv_bytes
+
+    figure = matrix_figure(table, split=split, title=title, subtitle=subtitle, language=language,
+                           highlight=sectors or None)
+    st.plotly_chart(figure, theme=None, key=f"matrix-{name}", config=layout.PLOTLY_CONFIG)
+    shown = table if not sectors else table[table["sector"].isin(sectors)]
+    st.subheader(t("ui.workshop.ranking_title", language))
+    frame = ranking_frame(shown, language)
+    st.dataframe(tables.shown(frame, language), hide_index=True, width="stretch", key=f"table-{name}",
+                 height=ROW_HEIGHT * (len(frame) + 1) + 3)
+    if downloads:
+        st.download_button(t("ui.table.download", language), lambda: to_csv_bytes(frame, language),
+                           file_name=f"{name}.csv", mime="text/csv", key=f"csv-{name}", on_click="ignore",
+                           icon=":material/download:")
+    return figure
+
+
+def session_downloads(session: SessionInfo, table: pd.DataFrame, figure, language: str) -> None:
+    """A session's scores and history (CSV, XLSX) and the matrix as PNG, built on click."""
+    from exports.images import figure_image
+    from exports.tables import to_csv_bytes, to_xlsx_bytes
+
+    data = store()
+    stem = "verksted-" + "".join(c if c.isalnum() else "-" for c in session.name.lower()).strip("-")
+
+    def scores_frame():
+        scores = data.current_scores(session)
+        scores["updated_at"] = scores["updated_at"].dt.strftime("%Y-%m-%d %H:%M:%S UTC")
+        return scores.rename(columns={"group": t("ui.col.group", language), "area": t("workshop.col.area", language)})
+
+    def history_frame():
+        history = data.history(session, all_epochs=True)
+        history["submitted_at"] = history["submitted_at"].dt.strftime("%Y-%m-%d %H:%M:%S UTC")
+        return history
+
+    columns = st.columns(4)
+    columns[0].download_button(t("ui.workshop.download_csv", language), lambda: to_csv_bytes(scores_frame(), language),
+                               file_name=f"{stem}.csv", mime="text/csv", on_click="ignore", icon=":material/download:",
+                               key=f"csv-{session.id}")
+    columns[1].download_button(
+        t("ui.workshop.download_xlsx", language),
+        lambda: to_xlsx_bytes(ranking_frame(table, language), title=session.name, sheet_name="rangering"),
+        file_name=f"{stem}-rangering.xlsx", on_click="ignore", icon=":material/download:", key=f"xlsx-{session.id}",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    columns[2].download_button(t("ui.workshop.download_history", language),
+                               lambda: to_csv_bytes(history_frame(), language), file_name=f"{stem}-historikk.csv",
+                               mime="text/csv", on_click="ignore", icon=":material/history:", key=f"hist-{session.id}")
+    if figure is not None:
+        columns[3].download_button(t("ui.workshop.download_png", language), lambda: figure_image(figure, "png"),
+                                   file_name=f"{stem}-matrise.png", mime="image/png", on_click="ignore",
+                                   icon=":material/image:", key=f"png-{session.id}")
