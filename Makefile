@@ -29,6 +29,7 @@ test-fast: $(VENV)/.installed
 
 data: $(VENV)/.installed
 	$(PY) scripts/reconstruct_survey.py
+	$(PY) scripts/reconstruct_workshop.py
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/run_all.py

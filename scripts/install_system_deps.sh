@@ -6,7 +6,8 @@ set -euo pipefail
 
 need=()
 [ -x /usr/lib/chromium/chromium ] || need+=(chromium)
-command -v pg_ctlcluster >/dev/null 2>&1 || [ -d /usr/lib/postgresql ] || need+=(postgresql)
+# The server binaries (initdb, pg_ctl) that tests/pg_cluster.py runs; the client package alone lacks them.
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 # Fonts so that screenshots and exported charts render text.
 fc-list 2>/dev/null | grep -qi "dejavu" || need+=(fonts-dejavu-core)
 
