@@ -145,6 +145,18 @@ def session_for_code(language: str, key: str) -> SessionInfo | None:
         return None
 
 
+def live_page(page_key: str) -> tuple[str, WorkshopStore, SessionInfo]:
+    """Start of the participant and presenter pages: frame, title, store and the session of the
+    join code in the URL; the page ends here (with a message or a code form) if there is none."""
+    _survey, view = layout.page()
+    layout.page_title(page_key, view.language)
+    opened = store()
+    session = session_for_code(view.language, f"{page_key}-code")
+    if session is None:
+        st.stop()
+    return view.language, opened, session
+
+
 # ------------------------------------------------------------------------- the bundled data
 
 

@@ -9,17 +9,9 @@ import streamlit as st
 from analysis.i18n import t
 from analysis.workshop import MEASURES, SCORE_MAX, SCORE_MIN
 from analysis.workshop_store import InvalidScores, WorkshopError
-from dashboard import layout
 from dashboard import workshop_pages as wp
 
-survey, view = layout.page()
-language = view.language
-layout.page_title("verksted", language)
-store = wp.store()
-
-session = wp.session_for_code(language, "join-code")
-if session is None:
-    st.stop()
+language, store, session = wp.live_page("verksted")
 
 st.header(session.name)
 group = st.selectbox(t("ui.workshop.group_label", language), list(session.groups), index=None, key="gruppe",

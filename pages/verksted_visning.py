@@ -11,14 +11,7 @@ from analysis.workshop_store import WorkshopError
 from dashboard import layout
 from dashboard import workshop_pages as wp
 
-survey, view = layout.page()
-language = view.language
-layout.page_title("verksted_visning", language)
-store = wp.store()
-
-session = wp.session_for_code(language, "presenter-code")
-if session is None:
-    st.stop()
+language, store, session = wp.live_page("verksted_visning")
 
 left, right = st.columns([3, 2], gap="large")
 left.header(session.name)
