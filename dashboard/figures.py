@@ -183,10 +183,11 @@ def share_bars(bars: Sequence[Bar], *, title: str, subtitle: str, language: str,
     grouped = len(series_order) > 1 and len(categories) < len(bars)
     show_legend = grouped if legend is None else legend
     traces = []
-    for name in series_order:
-        members = [bar for bar in bars if bar.series == name]
+    for name in (series_order if grouped else [""]):  # ungrouped: one trace, a colour per bar
+        members = [bar for bar in bars if bar.series == name or not grouped]
         shown = [bar for bar in members if not bar.hidden]
-        group = name if grouped else "all"
+        group = name or "all"
+        name = name or (series_order[0] if len(series_order) == 1 else "")
         traces.append({
             "type": "bar", "orientation": "h", "name": name, "legendgroup": name, "showlegend": show_legend,
             "offsetgroup": group,

@@ -9,6 +9,9 @@ gets its own controls without code.
 Parameters: `lang`, one per breakdown (`kommune`, `rolle`: repeatable), `inndeling`
 (grouping), `fokus` (my municipality vs the rest), `visning` (headline or distribution),
 `nevner` (denominator); page controls such as Utforsk's `sporsmal` use `bound_selectbox`.
+A bound widget keeps the option's label in the URL, as shown in the chosen language:
+`?lang=English&inndeling=Municipality`, `?kommune=Grong&kommune=Lierne&visning=Hele+svarfordelingen`.
+A parameter at its default is left out.
 """
 
 from __future__ import annotations
@@ -131,8 +134,12 @@ def _notice(key: str, label: str, values: Sequence[str]) -> None:
 
 
 def _check_url(key: str, label: str, allowed: Sequence[str], multiple: bool = False) -> None:
-    """Remember URL values Streamlit is about to drop (not one of the options) for a notice."""
-    if key not in st.query_params:
+    """Remember URL values Streamlit is about to drop (not one of the options) for a notice.
+
+    Only before the widget's first run in the session: that is when Streamlit reads the URL;
+    later the server's copy of the URL may lag behind (e.g. a label from before a language switch).
+    """
+    if key in st.session_state or key not in st.query_params:
         return
     values = st.query_params.get_all(key)
     wrong = [v for v in values if v not in allowed] if multiple else [v for v in values[-1:] if v not in allowed]
