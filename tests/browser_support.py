@@ -7,8 +7,8 @@ server stdout to a file, `/_stcore/health` polled, idle = connected and script n
 
 Fixtures:
 - `app_server`  — base URL of `streamlit run app.py` on a free port (session).
-- `browser`     — a Chromium (session).
-- `page`        — a fresh 1440×900 browser context and page; a screenshot lands in
+- `browser`     — a Chromium (session); `browser_context` — one 1440×900 context (session).
+- `page`        — a new page (its own Streamlit session) per test; a screenshot lands in
                   `test-artifacts/` when the test fails.
 Helpers: `open_app`, `wait_for_idle`, `wait_for_charts`, `chart_values`, `chart_titles`.
 
@@ -122,12 +122,21 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
-@pytest.fixture
-def page(browser, request):
-    """A fresh page (own cookies and session) at 1440×900; screenshot to test-artifacts/ on failure."""
+@pytest.fixture(scope="session")
+def browser_context(browser):
+    """One context for the session, so the app's static files (plotly.js) load once; each
+    page is still its own Streamlit session. Tests that need a separate browser profile
+    (a "new user") open their own context from `browser`."""
     context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="nb-NO")
     context.set_default_timeout(30_000)
-    browser_page = context.new_page()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context, request):
+    """A new page (its own Streamlit session) at 1440×900; screenshot to test-artifacts/ on failure."""
+    browser_page = browser_context.new_page()
     yield browser_page
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
@@ -137,7 +146,7 @@ def page(browser, request):
             browser_page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         except Exception as error:  # a crashed page must not hide the test's own failure
             print(f"screenshot failed: {error}")
-    context.close()
+    browser_page.close()
 
 
 def wait_for_idle(page, timeout: float = 30_000) -> None:

@@ -89,3 +89,8 @@ def published() -> list[dict]:
     """The report's 22 published figures (a copy of the reference CSV kept in the repo)."""
     with open(FIXTURES / "published_figures.csv", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+# Real-browser fixtures (one Streamlit server, one Chromium, a page per test) for every
+# tests/test_browser_*.py; registered here so the plugin loads once, before any test module.
+pytest_plugins = ["browser_support"]
