@@ -53,7 +53,7 @@ def test_respondent_counts(bundled):
     assert bundled.reconstructed
 
 
-@pytest.mark.parametrize("path", ["analysis", "pages", "app.py"])
+@pytest.mark.parametrize("path", ["analysis", "dashboard", "pages", "app.py"])
 def test_no_published_percentage_is_typed_into_code(path, published):
     """A share on screen must be computed; the published percentages may not appear as literals."""
     target = ROOT / path

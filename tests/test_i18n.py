@@ -1,0 +1,63 @@
+"""The string catalogue: both languages complete, same placeholders, every key in use defined."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from analysis.i18n import EN, NB, placeholders, t
+
+ROOT = Path(__file__).resolve().parent.parent
+# t("ui.page.title", ...) with a literal key; keys built with f-strings are checked by their own tests.
+LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
+
+
+def test_same_keys_in_both_languages():
+    assert sorted(set(NB) - set(EN)) == []
+    assert sorted(set(EN) - set(NB)) == []
+
+
+def test_same_placeholders():
+    differ = {key: (sorted(placeholders(NB[key])), sorted(placeholders(EN[key])))
+              for key in NB if key in EN and placeholders(NB[key]) != placeholders(EN[key])}
+    assert differ == {}
+
+
+def test_no_empty_strings():
+    assert [k for k, v in {**NB, **EN}.items() if not v.strip()] == []
+
+
+def source_files():
+    files = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+    for package in ("analysis", "dashboard"):
+        files += sorted((ROOT / package).rglob("*.py"))
+    return [f for f in files if f.exists()]
+
+
+def test_every_literal_key_in_the_code_is_defined():
+    missing = {}
+    for file in source_files():
+        for key in LITERAL_KEY.findall(file.read_text(encoding="utf-8")):
+            if key not in NB:
+                missing.setdefault(key, file.relative_to(ROOT).as_posix())
+    assert missing == {}
+
+
+def test_built_keys_of_the_dashboard_exist():
+    """Keys the dashboard builds from values (pages, measures, displays, denominators)."""
+    from analysis.aggregate import DENOMINATORS
+    from dashboard import navigation, state
+
+    keys = [entry.title_key for entry in navigation.PAGES]
+    keys += [f"ui.measure.{m}" for m in ("top2", "bottom2", "yes", "selected")]
+    keys += [f"ui.display.{d}" for d in state.DISPLAYS]
+    keys += [f"denominator.{d}" for d in DENOMINATORS]
+    for entry in navigation.PAGES:
+        page = entry.title_key.rsplit(".", 1)[0]
+        keys.append(f"{page}.intro")
+    assert [k for k in keys if k not in NB] == []
+
+
+def test_missing_placeholder_shows_rather_than_raises():
+    assert t("ui.chart.share_of", "nb") == "Andel «{measure}»"
+
