@@ -31,7 +31,8 @@ Colours = Mapping[str, Mapping[str, str]]  # {breakdown: {value: colour}}, see t
 
 BAR_HEIGHT = 30  # px per bar in a horizontal bar chart
 LABEL_MIN_SHARE = 0.09  # segments narrower than this carry no text label in a stacked bar
-AXIS_ROOM = 132  # percent axis runs to here, leaving room for the labels right of the whiskers
+AXIS_ROOM = 125  # percent axis runs to here; with LABEL_MARGIN, room for the labels right of the whiskers
+LABEL_MARGIN = 64  # px right of the plot for those labels
 TITLE_WIDTH = 50  # characters per title line for a chart half the page wide; wide charts pass more
 WIDE_TITLE = 105  # … for a chart the full width of the page
 
@@ -215,6 +216,7 @@ def share_bars(bars: Sequence[Bar], *, title: str, subtitle: str, language: str,
     rows = legend_rows(series_order, title_width) if show_legend else 0
     layout = base_layout(language, heading, plot_height, legend=rows, barmode="group", scattermode="group",
                          xaxis=percent_axis(language, AXIS_ROOM), yaxis=category_axis(categories, ticklabelstandoff=6))
+    layout["margin"]["r"] = LABEL_MARGIN
     return go.Figure(data=traces, layout=layout)
 
 
@@ -284,7 +286,9 @@ def top_options_figure(table: pd.DataFrame, *, unit: str, colours: Colours, titl
     per_facet = max((int((table[unit] == value).sum()) for value in units), default=1)
     facet_px, gap_px = per_facet * BAR_HEIGHT + 12, 70
     plot_height = rows * facet_px + (rows - 1) * gap_px
-    column_gap = 0.2
+    # The gap holds the value labels of the left facet and the option names of the right one.
+    longest = max((len(str(option)) for option in table["option"].dropna()), default=10)
+    column_gap = min(0.4, (7 * longest + 70) / (title_width * 8.5))
     width = (1 - column_gap * (columns - 1)) / columns
     traces, annotations, axes = [], [], {}
     for index, value in enumerate(units):
@@ -467,6 +471,6 @@ def respondents_figure(table: pd.DataFrame, *, by: Sequence[str], colours: Colou
     heading = chart_title(title, subtitle, WIDE_TITLE)
     layout = base_layout(language, heading, 300, legend=1 if series else 0, barmode="group", scattermode="group",
                          xaxis={"fixedrange": True, "categoryorder": "array", "categoryarray": list(dict.fromkeys(labels))},
-                         yaxis={"title": {"text": t("ui.chart.respondents_axis", language)}, "gridcolor": theme.GRID_COLOUR,
+                         yaxis={"title": {"text": t("ui.chart.respondents_axis", language)}, "gridcolor": theme.GRID_COLOUR, "automargin": True,
                                 "rangemode": "tozero", "fixedrange": True})
     return go.Figure(data=traces, layout=layout)
