@@ -80,6 +80,7 @@ from analysis.workshop import (
     SCORE_MIN,
     Workshop,
     areas_frame,
+    bundled_workshop_path,
     check_scores,
     describe_score_problem,
     load_workshop,
@@ -292,9 +293,10 @@ class Receipt:
     revisions: dict[str, int] = field(default_factory=dict)
 
 
-def default_areas() -> list[tuple[str, str]]:
-    """The bundled workshop's areas with their sectors, in the order they were listed."""
-    areas = load_workshop().areas.sort_values("order", kind="stable")
+def default_areas(workshop: Workshop | None = None) -> list[tuple[str, str]]:
+    """The areas of the bundled workshop (or `WORKSHOP_WORKBOOK`) with their sectors, in the
+    order they were listed: a new session scores the same areas unless the facilitator edits them."""
+    areas = (workshop or load_workshop(bundled_workshop_path())).areas.sort_values("order", kind="stable")
     return list(zip(areas["area"], areas["sector"]))
 
 

@@ -175,8 +175,8 @@ def reconstructed_note(workshop: Workshop, language: str) -> None:
     come from and what was assumed."""
     if not workshop.reconstructed:
         return
-    st.warning(f"**{t('ui.workshop.reconstructed_title', language)}** {t('ui.workshop.reconstructed_text', language)}",
-               icon=":material/warning:")
+    text = t("ui.workshop.reconstructed_text", language, date=format_date(workshop.meta.get("date", ""), language))
+    st.warning(f"**{t('ui.workshop.reconstructed_title', language)}** {text}", icon=":material/warning:")
     with st.expander(t("ui.workshop.provenance", language), icon=":material/info:"):
         st.markdown(workshop.text("provenance", language))
         st.markdown(f"**{t('ui.banner.assumptions', language)}**")

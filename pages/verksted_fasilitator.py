@@ -47,13 +47,14 @@ with st.form("new-session"):
     groups_text = left.text_area(t("ui.workshop.groups_label", language), height=300,
                                  value="\n".join(t("ui.workshop.group_default", language, n=i) for i in range(1, 10)),
                                  help=t("ui.workshop.groups_help", language))
-    areas_default = pd.DataFrame(default_areas(), columns=["area", "sector"])
+    bundled = wp.bundled_workshop()
+    areas_default = pd.DataFrame(default_areas(bundled), columns=["area", "sector"])
     areas = right.data_editor(
         areas_default, num_rows="dynamic", hide_index=True, width="stretch", key="new-session-areas",
         column_config={"area": st.column_config.TextColumn(t("workshop.col.area", language), required=True, width="large"),
                        "sector": st.column_config.TextColumn(t("workshop.col.sector", language))},
     )
-    right.caption(t("ui.workshop.areas_help", language))
+    right.caption(t("ui.workshop.areas_help", language, count=len(areas_default), year=bundled.meta.get("year", "")))
     if st.form_submit_button(t("ui.workshop.open_button", language), type="primary", icon=":material/play_arrow:"):
         rows = [(str(a), "" if pd.isna(s) else str(s)) for a, s in zip(areas["area"], areas["sector"]) if not pd.isna(a)]
         try:
