@@ -108,10 +108,13 @@ def chart_block(figure: go.Figure, frame: pd.DataFrame, name: str, language: str
         table_block(frame, name, language)
 
 
-def table_block(frame: pd.DataFrame, name: str, language: str) -> None:
-    """A table as shown (numbers in the language's format) and its CSV download."""
-    # A static table: light in the browser (a page has a dozen) and exactly the formatted text.
-    st.table(tables.shown(frame, language), hide_index=True, border="horizontal")
+def table_block(frame: pd.DataFrame, name: str, language: str, scrollable: bool = False) -> None:
+    """A table as shown (numbers in the language's format) and its CSV download. Static by
+    default — light in the browser, and a page has a dozen; `scrollable` for a wide table."""
+    if scrollable:
+        st.dataframe(tables.shown(frame, language), hide_index=True, key=f"table-{name}")
+    else:
+        st.table(tables.shown(frame, language), hide_index=True, border="horizontal")
     st.download_button(t("ui.table.download", language), tables.to_csv(frame, language), file_name=f"{name}.csv",
                        mime="text/csv", key=f"csv-{name}", on_click="ignore", icon=":material/download:")
 

@@ -31,4 +31,4 @@ with crosstab:
     st.caption(t("ui.explore.crosstab_note", language,
                  denominator=t(f"denominator.{view.denominator}", language)))
     layout.table_block(tables.crosstab_frame(distribution, view.by, language, data.threshold(survey)),
-                       f"{chosen.id}-krysstabell", language)
+                       f"{chosen.id}-krysstabell", language, scrollable=True)
