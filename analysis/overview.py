@@ -35,9 +35,9 @@ def invited_in_cell(survey: Survey, values: Sequence[str]) -> int | None:
 def respondents_table(survey: Survey, by: Sequence[str], min_n: int, total_label: str = "Alle") -> pd.DataFrame:
     """Respondents, invited and response rate per cell of `by` and per total over each breakdown.
 
-    One row per cell (every combination of `by` values with respondents), per margin (a
-    breakdown's value summed over the others, labelled `total_label` in the others) and for
-    everyone. Group sizes go through the same disclosure control as answers: a cell with fewer
+    One row per cell (every combination of `by` values with respondents; `cell` true), per
+    margin (a breakdown's value summed over the others, labelled `total_label` in the others)
+    and for everyone. Group sizes go through the same disclosure control as answers: a cell with fewer
     than `min_n` people is hidden, and so is whatever would let it be recovered by subtraction
     (`analysis.protect.suppression_pattern`); hidden rows have `suppressed` true and no
     `respondents` or `response_rate`.
@@ -59,7 +59,7 @@ def respondents_table(survey: Survey, by: Sequence[str], min_n: int, total_label
         cell_invited = int(sum(known)) if len(known) == members.sum() else None
         if not by:
             cell_invited = survey.invited
-        rows.append({**labels, "respondents": count, "invited": cell_invited,
+        rows.append({**labels, "cell": members.sum() == 1, "respondents": count, "invited": cell_invited,
                      "response_rate": count / cell_invited if cell_invited else np.nan,
                      "suppressed": status is not None, "suppression": status})
     table = pd.DataFrame(rows)

@@ -40,13 +40,12 @@ class DataSource:
     key: str
     name: str
     load: Callable[[], Survey] = field(compare=False)
-    bundled: bool = False
 
 
 def bundled_source() -> DataSource:
     stat = BUNDLED_WORKBOOK.stat()
     return DataSource(f"bundled:{stat.st_size}:{stat.st_mtime_ns}", BUNDLED_WORKBOOK.name,
-                      lambda: load_workbook(BUNDLED_WORKBOOK), bundled=True)
+                      lambda: load_workbook(BUNDLED_WORKBOOK))
 
 
 def current_source() -> DataSource:

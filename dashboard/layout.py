@@ -51,8 +51,7 @@ def frame() -> tuple[Survey, View]:
     view = state.sidebar(survey)
     st.session_state[VIEW_KEY] = view
     banner(survey, view.language)
-    for message in state.url_notices(view.language):
-        st.info(message, icon=":material/link_off:")
+    notices(view.language)
     return survey, view
 
 
@@ -93,7 +92,7 @@ def page_title(key: str, language: str) -> None:
 
 
 def notices(language: str) -> None:
-    """Notices for URL values a page's own controls could not use."""
+    """Notices for link values the controls drawn so far could not use (each shown once)."""
     for message in state.url_notices(language):
         st.info(message, icon=":material/link_off:")
 
@@ -122,47 +121,46 @@ def table_block(frame: pd.DataFrame, name: str, language: str, scrollable: bool 
 # ---------------------------------------------------------------------------- chart texts
 
 
-def selection_text(survey: Survey, view: View) -> str:
+def selection_text(view: View) -> str:
     """"Utvalg: Grong, Lierne · Folkevalgte" for the active filters ("" when everyone is in)."""
-    query = view.query()
-    parts = [", ".join(values) for _, values in query.selection]
+    parts = [", ".join(values) for _, values in view.query().selection]
     return t("ui.chart.selection", view.language, selection=" · ".join(parts)) if parts else ""
 
 
-def subtitle(*parts: str) -> str:
-    return " · ".join(part for part in parts if part)
+def subtitle(view: View, *parts: str) -> str:
+    """A chart's second line: what is measured, then the selection, joined by " · "."""
+    return " · ".join(part for part in (*parts, selection_text(view)) if part)
 
 
-def share_subtitle(survey: Survey, view: View, item: Item) -> str:
-    return subtitle(t("ui.chart.share_of", view.language, measure=tables.measure_label(item, view.language)),
-                    t("ui.chart.denominator", view.language, denominator=t(f"denominator.{view.denominator}", view.language)),
-                    selection_text(survey, view))
-
-
-def distribution_subtitle(survey: Survey, view: View) -> str:
-    return subtitle(t("ui.chart.distribution_of", view.language),
-                    t("ui.chart.denominator", view.language, denominator=t(f"denominator.{view.denominator}", view.language)),
-                    selection_text(survey, view))
+def denominator_text(view: View) -> str:
+    return t("ui.chart.denominator", view.language, denominator=t(f"denominator.{view.denominator}", view.language))
 
 
 # ------------------------------------------------------------------------------ sections
 
 
-def item_figure(survey: Survey, view: View, item: Item, headline: pd.DataFrame, distribution: pd.DataFrame,
+def item_tables(view: View, items: Sequence[str]) -> pd.DataFrame:
+    """The protected rows the view's display draws for `items` (one counting pass for all)."""
+    return data.distribution(view, items) if view.display == state.DISTRIBUTION else data.headline(view, items)
+
+
+def item_figure(survey: Survey, view: View, item: Item, table: pd.DataFrame,
                 title_width: int = figures.TITLE_WIDTH) -> tuple[go.Figure, pd.DataFrame]:
-    """The chart of one item in the view's display, and the table behind it."""
-    min_n = data.threshold(survey)
+    """The chart of one item in the view's display, and the table behind it (`table` from
+    `item_tables`, possibly for more items)."""
+    language, min_n, title = view.language, data.threshold(survey), item.title(view.language)
+    rows = table[table["item_id"] == item.id]
     if view.display == state.DISTRIBUTION:
-        rows = distribution[distribution["item_id"] == item.id]
         figure = figures.distribution_figure(
-            rows, item, by=view.by, title=item.title(view.language), subtitle=distribution_subtitle(survey, view),
-            language=view.language, min_n=min_n, answer_labels=answer_labels(item, view.language), title_width=title_width)
-        return figure, tables.distribution_frame(rows, view.by, survey, view.language, min_n)
-    rows = headline[headline["item_id"] == item.id]
-    figure = figures.headline_figure(rows, by=view.by, colours=theme.breakdown_colours(survey), title=item.title(view.language),
-                                     subtitle=share_subtitle(survey, view, item), language=view.language, min_n=min_n,
-                                     title_width=title_width)
-    return figure, tables.headline_frame(rows, view.by, survey, view.language, min_n)
+            rows, item, by=view.by, title=title, subtitle=subtitle(view, t("ui.chart.distribution_of", language),
+                                                                   denominator_text(view)),
+            language=language, min_n=min_n, answer_labels=answer_labels(item, language), title_width=title_width)
+        return figure, tables.distribution_frame(rows, view.by, survey, language, min_n)
+    share = t("ui.chart.share_of", language, measure=tables.measure_label(item, language))
+    figure = figures.headline_figure(rows, by=view.by, colours=theme.breakdown_colours(survey), title=title,
+                                     subtitle=subtitle(view, share, denominator_text(view)), language=language,
+                                     min_n=min_n, title_width=title_width)
+    return figure, tables.headline_frame(rows, view.by, survey, language, min_n)
 
 
 def answer_labels(item: Item, language: str) -> dict[str, str]:
@@ -172,15 +170,13 @@ def answer_labels(item: Item, language: str) -> dict[str, str]:
 def render_items(survey: Survey, view: View, items: Sequence[Item]) -> None:
     """Charts for `items` (likert / yes-no), each with its table and CSV: two side by side for
     headline shares, one per row for the wider distributions."""
-    ids = [item.id for item in items]
     columns = 1 if view.display == state.DISTRIBUTION else 2
     title_width = figures.TITLE_WIDTH * 2 if columns == 1 else figures.TITLE_WIDTH
-    headline = data.headline(view, ids) if view.display != state.DISTRIBUTION else None
-    distribution = data.distribution(view, ids) if view.display == state.DISTRIBUTION else None
+    table = item_tables(view, [item.id for item in items])
     for start in range(0, len(items), columns):
         for column, item in zip(st.columns(columns, gap="large"), items[start:start + columns]):
             with column:
-                figure, frame = item_figure(survey, view, item, headline, distribution, title_width)
+                figure, frame = item_figure(survey, view, item, table, title_width)
                 chart_block(figure, frame, f"{item.id}-{view.display}", view.language)
 
 
@@ -190,17 +186,15 @@ def render_question(survey: Survey, view: View, question: str, options: Sequence
     language, min_n = view.language, data.threshold(survey)
     colours = theme.breakdown_colours(survey)
     title = options[0].text("question", language)
-    unit_name = state.breakdown_name(survey, view.unit, language).lower()
+    unit_name = tables.breakdown_label(survey, view.unit, language).lower()
     top = data.top_options_per_unit(view, question)
-    top_subtitle = subtitle(t("ui.chart.top_per_unit", language, n=5, unit=unit_name),
-                            t("ui.chart.options_base", language), selection_text(survey, view))
+    top_subtitle = subtitle(view, t("ui.chart.top_per_unit", language, n=5, unit=unit_name), t("ui.chart.options_base", language))
     chart_block(figures.top_options_figure(top, unit=view.unit, colours=colours, title=title, subtitle=top_subtitle,
                                            language=language, min_n=min_n),
                 tables.options_frame(top, (view.unit,), survey, language, min_n), f"{options[0].id}-top", language)
     by = tuple(b for b in view.breakdown if b != view.unit)
     overall = data.options(view, question, by)
-    overall_subtitle = subtitle(t("ui.chart.all_options", language, region=survey.meta.get("region") or ""),
-                                t("ui.chart.options_base", language), selection_text(survey, view))
+    overall_subtitle = subtitle(view, t("ui.chart.all_options", language), t("ui.chart.options_base", language))
     chart_block(figures.options_figure(overall, by=by, colours=colours, title=title, subtitle=overall_subtitle,
                                        language=language, min_n=min_n),
                 tables.options_frame(overall, by, survey, language, min_n), f"{options[0].id}-all", language)

@@ -24,6 +24,7 @@ import streamlit as st
 from analysis.aggregate import DENOMINATORS, Focus
 from analysis.codebook import Survey
 from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from dashboard.tables import breakdown_label
 
 LANGUAGE_KEY = "lang"
 BREAKDOWN_KEY = "inndeling"
@@ -109,15 +110,10 @@ def default_breakdown(survey: Survey) -> tuple[str, ...]:
     return (names[1],) if len(names) > 1 else (names[0],)
 
 
-def breakdown_name(survey: Survey, column: str, language: str) -> str:
-    breakdown = survey.breakdowns[column]
-    return breakdown.label_en if language == "en" and breakdown.label_en else breakdown.label
-
-
 def breakdown_text(survey: Survey, option: Sequence[str], language: str) -> str:
     if not option:
         return t("ui.breakdown.total", language)
-    names = [breakdown_name(survey, column, language) for column in option]
+    names = [breakdown_label(survey, column, language) for column in option]
     return " × ".join([names[0], *(name.lower() for name in names[1:])])
 
 
@@ -194,7 +190,7 @@ def sidebar(survey: Survey) -> View:
     filters_box.subheader(t("ui.sidebar.filters", language))
     filters = []
     for column in names:
-        label = breakdown_name(survey, column, language)
+        label = breakdown_label(survey, column, language)
         chosen = bound_multiselect(filters_box, label, survey.breakdowns[column].values, filter_key(survey, column),
                                    placeholder=t("ui.filter.all", language))
         filters.append((column, tuple(chosen)))
@@ -205,13 +201,13 @@ def sidebar(survey: Survey) -> View:
                             lambda option: breakdown_text(survey, option, language),
                             index=options.index(default_breakdown(survey)))
     region = survey.meta.get("region") or t("ui.focus.region_default", language)
-    focus = bound_selectbox(display_box, t("ui.focus.label", language, unit=breakdown_name(survey, unit, language).lower(),
+    focus = bound_selectbox(display_box, t("ui.focus.label", language, unit=breakdown_label(survey, unit, language).lower(),
                                            region=region),
                             [None, *survey.breakdowns[unit].values], FOCUS_KEY,
                             lambda value: t("ui.focus.none", language) if value is None else value,
                             help=t("ui.focus.help", language, region=region))
     if focus is not None and any(values for column, values in filters if column == unit):
-        filters_box.caption(t("ui.focus.filter_ignored", language, unit=breakdown_name(survey, unit, language).lower()))
+        filters_box.caption(t("ui.focus.filter_ignored", language, unit=breakdown_label(survey, unit, language).lower()))
     display = bound_radio(display_box, t("ui.display.label", language), DISPLAYS, DISPLAY_KEY,
                           lambda value: t(f"ui.display.{value}", language))
     denominator = bound_radio(display_box, t("ui.denominator.label", language), DENOMINATORS, DENOMINATOR_KEY,

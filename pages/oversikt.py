@@ -5,7 +5,7 @@ import streamlit as st
 from analysis.formatting import format_number, format_share
 from analysis.i18n import t
 from analysis.overview import response_summary
-from dashboard import data, figures, layout, state, tables, theme
+from dashboard import data, figures, layout, tables, theme
 
 survey, view = layout.page()
 language, min_n = view.language, data.threshold(survey)
@@ -20,14 +20,12 @@ rate.metric(t("ui.overview.response_rate", language), format_share(summary["resp
 
 by = tuple(survey.breakdowns)[:2]
 cells_and_totals = data.respondents(view)
-total = t("group.total", language)
-cells = cells_and_totals[~cells_and_totals[list(by)].eq(total).any(axis=1)]
-names = [state.breakdown_name(survey, column, language).lower() for column in by]
+cells = cells_and_totals[cells_and_totals["cell"]]
+names = [tables.breakdown_label(survey, column, language).lower() for column in by]
 layout.chart_block(
     figures.respondents_figure(cells, by=by, colours=theme.breakdown_colours(survey),
                                title=t("ui.overview.respondents_title", language, groups=" × ".join(names)),
-                               subtitle=layout.subtitle(t("ui.overview.respondents_subtitle", language, k=min_n),
-                                                        layout.selection_text(survey, view)),
+                               subtitle=layout.subtitle(view, t("ui.overview.respondents_subtitle", language, k=min_n)),
                                language=language, min_n=min_n),
     tables.respondents_frame(cells_and_totals, by, survey, language, min_n), "respondenter", language)
 

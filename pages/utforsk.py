@@ -21,14 +21,13 @@ def item_name(item_id: str) -> str:
 chosen = items[state.bound_selectbox(st, t("ui.explore.item", language), list(items), state.EXPLORE_ITEM_KEY, item_name)]
 layout.notices(language)
 
-distribution = data.distribution(view, [chosen.id])
 chart, crosstab = st.columns(2, gap="large")
 with chart:
-    figure, frame = layout.item_figure(survey, view, chosen, data.headline(view, [chosen.id]), distribution)
+    figure, frame = layout.item_figure(survey, view, chosen, layout.item_tables(view, [chosen.id]))
     layout.chart_block(figure, frame, f"{chosen.id}-{view.display}", language)
 with crosstab:
     st.subheader(t("ui.explore.crosstab", language))
     st.caption(t("ui.explore.crosstab_note", language,
                  denominator=t(f"denominator.{view.denominator}", language)))
-    layout.table_block(tables.crosstab_frame(distribution, view.by, language, data.threshold(survey)),
+    layout.table_block(tables.crosstab_frame(data.distribution(view, [chosen.id]), view.by, language, data.threshold(survey)),
                        f"{chosen.id}-krysstabell", language, scrollable=True)
