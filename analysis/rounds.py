@@ -82,7 +82,9 @@ def combine_rounds(rounds: Sequence[tuple[str, Survey]]) -> tuple[Survey | None,
     base = rounds[-1][1]
     survey = Survey(
         items=items,
-        breakdowns={COMBINED_ROUND_COLUMN: round_breakdown, **breakdowns},
+        # The round goes last: the dashboard takes the first breakdown as the unit
+        # (municipality) and the second as the group (role), as in a single round.
+        breakdowns={**breakdowns, COMBINED_ROUND_COLUMN: round_breakdown},
         responses=combined,
         meta={**base.meta, "round_column": COMBINED_ROUND_COLUMN},
         id_column=id_column,
@@ -127,7 +129,18 @@ def round_changes(
     by = [b for b in by if b != column]
     table = protect_headline(headline_table(survey, [column, *by], items, denominator, language=language),
                              min_n, [column, *by], survey=survey)
-    rounds = list(survey.breakdowns[column].values)
+    return changes_between_rounds(table, column, survey.breakdowns[column].values, by)
+
+
+def changes_between_rounds(table: pd.DataFrame, column: str, rounds: Sequence[str], by: Sequence[str] = ()) -> pd.DataFrame:
+    """The change between consecutive rounds from an already protected headline table.
+
+    `table` holds one row per item × round × group (`headline_table` grouped by the round
+    `column` and `by`, passed through `analysis.protect`), so the dashboard can test exactly
+    the numbers it draws — filtered, focused or not. A pair with a hidden group, or with no
+    answers in one round (the item was not asked), carries no numbers and is `suppressed`.
+    """
+    by = [b for b in by if b != column]
     rows = []
     keys = ["item_id", *by]
     for key, group in table.groupby(keys, sort=False, observed=True):
