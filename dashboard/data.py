@@ -107,9 +107,10 @@ def _respondents(key: str, by: tuple[str, ...], language: str, _survey: Survey) 
     return respondents_table(_survey, by, threshold(_survey), t("group.total", language))
 
 
-def headline(view: View, items: Sequence[str]) -> pd.DataFrame:
-    """Protected headline shares of `items` for the view (one counting pass for all of them)."""
-    return _headline(current_source().key, view.query(), tuple(items), current_survey())
+def headline(view: View, items: Sequence[str], by: Sequence[str] | None = None) -> pd.DataFrame:
+    """Protected headline shares of `items` for the view (one counting pass for all of them),
+    grouped by the view's breakdown or by `by` (Utvikling adds the round)."""
+    return _headline(current_source().key, view.query(by), tuple(items), current_survey())
 
 
 def distribution(view: View, items: Sequence[str]) -> pd.DataFrame:
