@@ -111,7 +111,9 @@ def matrix_figure(table: pd.DataFrame, *, split: str = "mean", title: str, subti
         figure.add_annotation(text=t("ui.workshop.no_scores", language), x=0.5, y=0.5, xref="x domain",
                               yref="y domain", showarrow=False, font={"size": 16, "color": theme.MUTED_TEXT})
     title_block = figures.chart_title(title, subtitle)
-    figure.update_layout(**figures.base_layout(language, title_block, PLOT_HEIGHT, legend=True, bottom=56))
+    names = [trace.name for trace in figure.data]
+    legend = figures.legend_rows(names, figures.TITLE_WIDTH) if names else 0
+    figure.update_layout(**figures.base_layout(language, title_block, PLOT_HEIGHT, legend=legend, bottom=56))
     axis = {"gridcolor": theme.GRID_COLOUR, "zeroline": False, "showline": True, "linecolor": theme.GRID_COLOUR}
     figure.update_xaxes(title=t("ui.workshop.axis.feasibility", language), range=x_range, **axis)
     figure.update_yaxes(title=t("ui.workshop.axis.potential", language), range=y_range, **axis)

@@ -100,6 +100,12 @@ def format_date(iso: str, language: str) -> str:
     return f"{day.day}.{day.month}.{day.year}" if language == "nb" else day.strftime(f"{day.day} %b %Y")
 
 
+def subtitle(*parts: str) -> str:
+    """A workshop chart's second line, parts joined by " · ". Not `layout.subtitle`: the survey's
+    sidebar filters do not apply to workshop scores, so they are not named here."""
+    return " · ".join(part for part in parts if part)
+
+
 # ------------------------------------------------------------------------------ links
 
 

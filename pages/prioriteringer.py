@@ -31,7 +31,7 @@ groups = len(workshop.groups)
 wp.matrix_and_ranking(
     table, language=language, split=split, name="prioriteringer", sectors=sectors,
     title=t("ui.workshop.matrix_title", language),
-    subtitle=layout.subtitle(t("ui.workshop.matrix_source", language,
+    subtitle=wp.subtitle(t("ui.workshop.matrix_source", language,
                                date=wp.format_date(workshop.meta.get("date", ""), language)),
                              t("ui.workshop.matrix_subtitle", language, groups=groups, areas=len(table)),
                              t(f"ui.workshop.split_note.{split}", language),

@@ -8,7 +8,6 @@ import streamlit as st
 
 from analysis.i18n import t
 from analysis.workshop_store import WorkshopError
-from dashboard import layout
 from dashboard import workshop_pages as wp
 
 language, store, session = wp.live_page("verksted_visning")
@@ -39,7 +38,7 @@ def live() -> None:
     wp.matrix_and_ranking(
         table, language=language, split=split, name=f"live-{info.id}", downloads=False,
         title=t("ui.workshop.live_title", language, name=info.name),
-        subtitle=layout.subtitle(t("ui.workshop.live_subtitle", language, groups=submitted, total=len(info.groups)),
+        subtitle=wp.subtitle(t("ui.workshop.live_subtitle", language, groups=submitted, total=len(info.groups)),
                                  t(f"ui.workshop.split_note.{split}", language)),
     )
 

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
