@@ -21,14 +21,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from analysis.aggregate import distribution_table, headline_table, multi_select_table, top_options
 from analysis.codebook import Survey
-from analysis.config import min_group_size
-from analysis.i18n import t
 from analysis.load import BUNDLED_WORKBOOK, load_workbook
-from analysis.overview import respondents_table
-from analysis.protect import protect_distribution, protect_headline
-from dashboard.state import Query, View
+from dashboard import numbers
+from dashboard.view import Query, View
 
 SOURCE_STATE_KEY = "data_source"
 
@@ -66,45 +62,34 @@ def current_survey() -> Survey:
 
 def threshold(survey: Survey) -> int:
     """The suppression threshold in force (the data owner's; never lowered by a viewer)."""
-    return min_group_size(survey)
+    return numbers.threshold(survey)
 
 
 # ------------------------------------------------------------------------- cached tables
 # Each public function takes the view and returns protected rows. The cached function behind
 # it takes the source key, the view's `query` (only what changes the numbers: filter, groups,
-# focus, denominator, language) and the survey, which is not hashed (`_survey`).
-
-
-def _counted(survey: Survey, query: Query) -> tuple[Survey, dict[str, list[str]] | None]:
-    """The filtered survey to count, and the filter as `analysis.protect` wants it."""
-    selection = {column: list(values) for column, values in query.selection}
-    return (survey.filter(**selection) if selection else survey), (selection or None)
+# focus, denominator, language) and the survey, which is not hashed (`_survey`), and calls the
+# pure function of `dashboard.numbers` that exports and the command line call too.
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def _headline(key: str, query: Query, items: tuple[str, ...], _survey: Survey) -> pd.DataFrame:
-    subset, selection = _counted(_survey, query)
-    table = headline_table(subset, query.by, items, query.denominator, query.focus, query.language)
-    return protect_headline(table, threshold(_survey), query.by, _survey, focus=query.focus, selection=selection)
+    return numbers.headline_rows(_survey, query, items)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def _distribution(key: str, query: Query, items: tuple[str, ...], _survey: Survey) -> pd.DataFrame:
-    subset, selection = _counted(_survey, query)
-    table = distribution_table(subset, query.by, items, query.denominator, query.focus, query.language)
-    return protect_distribution(table, threshold(_survey), query.by, _survey, focus=query.focus, selection=selection)
+    return numbers.distribution_rows(_survey, query, items)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _options(key: str, query: Query, question: str, _survey: Survey) -> pd.DataFrame:
-    subset, selection = _counted(_survey, query)
-    table = multi_select_table(subset, question, query.by, query.focus, query.language)
-    return protect_headline(table, threshold(_survey), query.by, _survey, focus=query.focus, selection=selection)
+    return numbers.option_rows(_survey, query, question)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _respondents(key: str, by: tuple[str, ...], language: str, _survey: Survey) -> pd.DataFrame:
-    return respondents_table(_survey, by, threshold(_survey), t("group.total", language))
+    return numbers.respondent_rows(_survey, by, language)
 
 
 def headline(view: View, items: Sequence[str], by: Sequence[str] | None = None) -> pd.DataFrame:
@@ -124,16 +109,10 @@ def options(view: View, question: str, by: Sequence[str]) -> pd.DataFrame:
     return _options(current_source().key, view.query(by), question, current_survey())
 
 
-def top_options_per_unit(view: View, question: str, n: int = 5) -> pd.DataFrame:
+def top_options_per_unit(view: View, question: str, n: int = numbers.TOP_OPTIONS) -> pd.DataFrame:
     """The `n` most chosen options in each unit (municipality, or "mine vs the rest"), as the
     report shows them. A hidden unit keeps one row, flagged `suppressed`, so it can say why."""
-    unit = view.unit
-    table = options(view, question, (unit,))
-    top = top_options(table, (unit,), n)
-    hidden = table[table["suppressed"]].drop_duplicates([unit])
-    order = {value: i for i, value in enumerate(dict.fromkeys(table[unit]))}
-    combined = pd.concat([top, hidden], ignore_index=True)
-    return combined.sort_values(unit, key=lambda values: values.map(order), kind="stable").reset_index(drop=True)
+    return numbers.top_per_unit(options(view, question, (view.unit,)), view.unit, n)
 
 
 def respondents(view: View) -> pd.DataFrame:
@@ -142,9 +121,4 @@ def respondents(view: View) -> pd.DataFrame:
     (a total over a filtered breakdown would include the groups filtered away)."""
     survey = current_survey()
     by = tuple(survey.breakdowns)[:2]
-    table = _respondents(current_source().key, by, view.language, survey)
-    keep = pd.Series(True, index=table.index)
-    for column, values in view.query().selection:
-        if column in by:
-            keep &= table[column].isin(values)
-    return table[keep].reset_index(drop=True)
+    return numbers.within_selection(_respondents(current_source().key, by, view.language, survey), view.query(), by)

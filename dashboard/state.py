@@ -17,14 +17,15 @@ A parameter at its default is left out.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import streamlit as st
 
-from analysis.aggregate import DENOMINATORS, Focus
+from analysis.aggregate import DENOMINATORS
 from analysis.codebook import Survey
 from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from dashboard.tables import breakdown_label
+# The view's plain values live in the pure `dashboard.view` (exports and the CLI use them too).
+from dashboard.view import DISPLAYS, DISTRIBUTION, SHARE, Query, View, breakdown_options, default_breakdown  # noqa: F401
 
 LANGUAGE_KEY = "lang"
 BREAKDOWN_KEY = "inndeling"
@@ -33,81 +34,13 @@ DISPLAY_KEY = "visning"
 DENOMINATOR_KEY = "nevner"
 EXPLORE_ITEM_KEY = "sporsmal"  # Utforsk's item
 FIXED_KEYS = (LANGUAGE_KEY, BREAKDOWN_KEY, FOCUS_KEY, DISPLAY_KEY, DENOMINATOR_KEY, EXPLORE_ITEM_KEY)
-SHARE, DISTRIBUTION = "share", "distribution"
-DISPLAYS = (SHARE, DISTRIBUTION)
 NOTICES_KEY = "_url_notices"
 # Widgets whose option labels depend on the language: when the language changes, their value
 # is written back so the URL carries the label in the new language (see `_relabel`).
 RELABEL_KEYS = (BREAKDOWN_KEY, FOCUS_KEY, DISPLAY_KEY, DENOMINATOR_KEY, EXPLORE_ITEM_KEY)
 
 
-@dataclass(frozen=True)
-class Query:
-    """What decides the numbers of a table (the cache key of `dashboard.data`)."""
-
-    selection: tuple[tuple[str, tuple[str, ...]], ...]
-    by: tuple[str, ...]
-    focus: Focus | None
-    denominator: str
-    language: str
-
-
-@dataclass(frozen=True)
-class View:
-    """Everything the sidebar decides, as plain values (one per control)."""
-
-    language: str
-    filters: tuple[tuple[str, tuple[str, ...]], ...]  # (breakdown, chosen values); empty choice = all
-    breakdown: tuple[str, ...]  # () for the total, ("rolle",), ("kommune", "rolle"), ...
-    focus: str | None  # a value of `unit` compared with the rest, or None
-    unit: str | None  # the breakdown a focus applies to (municipality)
-    display: str
-    denominator: str
-
-    @property
-    def focus_spec(self) -> Focus | None:
-        return Focus(self.unit, self.focus) if self.focus and self.unit else None
-
-    @property
-    def by(self) -> tuple[str, ...]:
-        """Groups to count: the chosen breakdown; with a focus, "mine vs the rest" first."""
-        if self.focus_spec is None:
-            return self.breakdown
-        return (self.unit, *(b for b in self.breakdown if b != self.unit))
-
-    def query(self, by: Sequence[str] | None = None) -> Query:
-        """The parameters that decide a table's numbers, for grouping `by` (default: the view's).
-
-        With a focus the municipality filter is not applied: "mine vs the rest" means the rest
-        of the whole region.
-        """
-        by = self.by if by is None else tuple(by)
-        focus = self.focus_spec if self.focus_spec and self.unit in by else None
-        selection = tuple((c, v) for c, v in self.filters if v and not (self.focus_spec and c == self.unit))
-        return Query(selection, by, focus, self.denominator, self.language)
-
-
 # ------------------------------------------------------------------------------ options
-
-
-def breakdown_options(survey: Survey) -> list[tuple[str, ...]]:
-    """Total, the group (role), the unit (municipality), unit × group, then other breakdowns."""
-    names = list(survey.breakdowns)
-    unit, group = names[0], (names[1] if len(names) > 1 else None)
-    options: list[tuple[str, ...]] = [()]
-    if group:
-        options.append((group,))
-    options.append((unit,))
-    if group:
-        options.append((unit, group))
-    options += [(name,) for name in names[2:]]
-    return options
-
-
-def default_breakdown(survey: Survey) -> tuple[str, ...]:
-    """The report's comparison: the second breakdown (role) if there is one."""
-    names = list(survey.breakdowns)
-    return (names[1],) if len(names) > 1 else (names[0],)
 
 
 def breakdown_text(survey: Survey, option: Sequence[str], language: str) -> str:
