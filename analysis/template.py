@@ -75,3 +75,25 @@ def write_template(target: str | Path | io.BytesIO | None = None) -> bytes:
     elif target is not None:
         target.write(data)
     return data
+
+
+def survey_workbook(survey) -> bytes:
+    """A loaded survey written back in the workbook format (responses, codebook, meta).
+
+    For surveys read from CSV or SPSS, whose codebook was given separately or guessed from
+    value labels: the user downloads it, corrects the codebook (sections, measures, order)
+    in a spreadsheet and uploads the workbook. Answers are written as their labels, blanks
+    as empty cells, so the file validates as it stands.
+    """
+    responses = survey.responses.astype(object).where(survey.responses.notna(), None)
+    codebook = survey.codebook.copy()
+    if "scale" in codebook:
+        codebook["scale"] = [" | ".join(s) if isinstance(s, (tuple, list)) else s for s in codebook["scale"]]
+    codebook = codebook.reindex(columns=[c for c in CODEBOOK_COLUMNS if c in codebook.columns])
+    meta = pd.DataFrame(list(survey.meta.items()), columns=["key", "value"])
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        responses.to_excel(writer, sheet_name="responses", index=False)
+        codebook.to_excel(writer, sheet_name="codebook", index=False)
+        meta.to_excel(writer, sheet_name="meta", index=False)
+    return buffer.getvalue()
