@@ -11,4 +11,4 @@ from dashboard import layout, navigation
 
 st.set_page_config(page_icon=":material/bar_chart:", layout="wide")
 survey, view = layout.frame()
-st.navigation(navigation.pages(view.language)).run()
+st.navigation(navigation.pages(view.language, survey)).run()

@@ -14,7 +14,7 @@ import streamlit as st
 from analysis.codebook import Item, Survey
 from analysis.i18n import NB, t
 from analysis.problems import SurveyError
-from dashboard import data, figures, state, tables, theme
+from dashboard import data, figures, rounds_view, state, tables, theme, upload
 from dashboard.state import View
 
 VIEW_KEY = "_view"
@@ -51,6 +51,9 @@ def frame() -> tuple[Survey, View]:
     view = state.sidebar(survey)
     st.session_state[VIEW_KEY] = view
     banner(survey, view.language)
+    pooled = rounds_view.pooled_note(survey, view)
+    if pooled:
+        st.caption(pooled)
     notices(view.language)
     return survey, view
 
@@ -62,10 +65,14 @@ def page() -> tuple[Survey, View]:
 
 
 def banner(survey: Survey, language: str) -> None:
-    """The provenance note: permanent (no close button) while reconstructed data are shown."""
-    if survey.reconstructed:
-        st.warning(f"**{t('ui.banner.reconstructed_title', language)}** {t('ui.banner.reconstructed_text', language)}",
-                   icon=":material/warning:")
+    """The provenance note: permanent (no close button) while reconstructed data are shown;
+    for uploaded data, which file they come from."""
+    uploaded = upload.source_note(survey, language)
+    if survey.reconstructed:  # the bundled text explains the bundled data; an upload's own meta explains it
+        text = t("ui.banner.reconstructed_upload" if uploaded else "ui.banner.reconstructed_text", language)
+        st.warning(f"**{t('ui.banner.reconstructed_title', language)}** {text}", icon=":material/warning:")
+    if uploaded:
+        st.info(uploaded, icon=":material/upload_file:")
     with st.expander(t("ui.banner.more", language), icon=":material/info:"):
         provenance(survey, language)
 
@@ -206,6 +213,10 @@ def section_page(section: str) -> None:
     survey, view = page()
     page_title(section, view.language)
     items = survey.ordered_items(section)
+    if not items:  # another survey without this section (an old link): say where its questions are
+        st.info(t("ui.section.missing", view.language, section=section, sections=", ".join(survey.sections())),
+                icon=":material/info:")
+        return
     questions = survey.question_groups(section)
     subsections = list(dict.fromkeys(item.subsection for item in items))
     for subsection in subsections:

@@ -3,14 +3,23 @@
 Each entry names its script in `pages/`, its title (a catalogue key, so it follows the
 language), its address and icon. The order follows the report: overview, experiences,
 opportunities, then the workshop's priorities; the explorer and the data page come after.
+
+The codebook decides the section pages: an entry with a `section` is in the menu only when
+the survey has that section (an old link still opens it and says so), and every other
+section of the survey gets a page of its own after them — so another survey's sections are
+all visible without code.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
+from functools import partial
 
 import streamlit as st
 
+from analysis.codebook import Survey
 from analysis.i18n import t
 
 
@@ -22,12 +31,15 @@ class PageEntry:
     icon: str
     default: bool = False
     visibility: str = "visible"  # "hidden": reachable by its link, not in the menu
+    section: str | None = None  # the codebook section the page shows, if it is a section page
 
 
 PAGES: list[PageEntry] = [
     PageEntry("pages/oversikt.py", "ui.page.oversikt.title", "oversikt", ":material/dashboard:", default=True),
-    PageEntry("pages/erfaringer.py", "ui.page.erfaringer.title", "erfaringer", ":material/history:"),
-    PageEntry("pages/mulighetsrom.py", "ui.page.mulighetsrom.title", "mulighetsrom", ":material/lightbulb:"),
+    PageEntry("pages/erfaringer.py", "ui.page.erfaringer.title", "erfaringer", ":material/history:",
+              section="erfaringer"),
+    PageEntry("pages/mulighetsrom.py", "ui.page.mulighetsrom.title", "mulighetsrom", ":material/lightbulb:",
+              section="mulighetsrom"),
     PageEntry("pages/prioriteringer.py", "ui.page.prioriteringer.title", "prioriteringer", ":material/grid_view:"),
     PageEntry("pages/verksted_fasilitator.py", "ui.page.verksted_fasilitator.title", "verksted_fasilitator",
               ":material/groups:"),
@@ -35,11 +47,58 @@ PAGES: list[PageEntry] = [
     PageEntry("pages/verksted_visning.py", "ui.page.verksted_visning.title", "verksted_visning", ":material/tv:",
               visibility="hidden"),
     PageEntry("pages/utforsk.py", "ui.page.utforsk.title", "utforsk", ":material/query_stats:"),
+    PageEntry("pages/utvikling.py", "ui.page.utvikling.title", "utvikling", ":material/timeline:"),
     # Data (upload your own survey) goes last.
+    PageEntry("pages/data.py", "ui.page.data.title", "data", ":material/upload_file:"),
 ]
 
 
-def pages(language: str) -> list[st.Page]:
-    """The entries as `st.Page` objects with titles in `language`, for `st.navigation`."""
-    return [st.Page(entry.script, title=t(entry.title_key, language), icon=entry.icon, url_path=entry.url_path,
-                    default=entry.default, visibility=entry.visibility) for entry in PAGES]
+def pages(language: str, survey: Survey | None = None) -> list[st.Page]:
+    """The entries as `st.Page` objects with titles in `language`, for `st.navigation`; with a
+    `survey`, its sections decide the section pages (see the module's docstring)."""
+    sections = survey.sections() if survey is not None else None
+    result = []
+    for entry in PAGES:
+        hidden = entry.section is not None and sections is not None and entry.section not in sections
+        result.append(st.Page(entry.script, title=t(entry.title_key, language), icon=entry.icon, url_path=entry.url_path,
+                              default=entry.default, visibility="hidden" if hidden else entry.visibility))
+        if entry is LAST_SECTION_ENTRY and sections:
+            result += extra_section_pages(sections)
+    return result
+
+
+LAST_SECTION_ENTRY = [entry for entry in PAGES if entry.section][-1]
+
+
+def extra_section_pages(sections: list[str]) -> list[st.Page]:
+    """A page for each section no entry shows, titled by the section's own name."""
+    from dashboard.layout import section_page  # the page body; imported late, layout imports this package
+
+    known = {entry.section for entry in PAGES if entry.section}
+    taken = {entry.url_path for entry in PAGES}
+    pages_ = []
+    for section in sections:
+        if section in known or not section:
+            continue
+        path = section_url_path(section, taken)
+        taken.add(path)
+        pages_.append(st.Page(partial(section_page, section), title=section_title(section), url_path=path,
+                              icon=":material/topic:"))
+    return pages_
+
+
+def section_title(section: str) -> str:
+    """A codebook section as a page title: "skolemiljø" → "Skolemiljø", "ikt_bruk" → "Ikt bruk"."""
+    text = section.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def section_url_path(section: str, taken: set[str]) -> str:
+    """An address for a section page: ASCII letters, digits and "-" ("Skolemiljø" → "skolemiljo"),
+    never one an entry already uses."""
+    ascii_text = unicodedata.normalize("NFKD", section.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a"))
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.encode("ascii", "ignore").decode()).strip("-") or "seksjon"
+    path, n = slug, 2
+    while path in taken:
+        path, n = f"{slug}-{n}", n + 1
+    return path

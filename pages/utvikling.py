@@ -1,0 +1,71 @@
+"""Utvikling: how each item changed from one survey round to the next, per group.
+
+For a survey with rounds (a round column named in meta, or several files uploaded together):
+the share per round with its 95 % interval, side by side per group, and the change between
+consecutive rounds with its Newcombe interval and Fisher's exact p — all from the same
+protected table, so a hidden group is hidden in the chart and the test alike. Items asked
+in only some rounds are listed, not dropped. Without rounds the page says how to add them.
+"""
+
+import streamlit as st
+
+from analysis.i18n import t
+from analysis.rounds import changes_between_rounds, round_column, round_coverage
+from dashboard import data, docs, figures, layout, rounds_view, state, tables, theme
+
+survey, view = layout.page()
+language, min_n = view.language, data.threshold(survey)
+layout.page_title("utvikling", language)
+
+column = round_column(survey)
+if column is None:
+    st.info(t("ui.rounds.none", language), icon=":material/timeline:")
+    with st.expander(t("ui.rounds.docs", language), expanded=True, icon=":material/description:"):
+        st.markdown(docs.section("Survey rounds"))
+    st.page_link("pages/data.py", label=t("ui.rounds.to_data", language), icon=":material/upload_file:")
+    st.stop()
+
+chosen_rounds = dict(view.filters).get(column) or ()
+rounds = [r for r in survey.breakdowns[column].values if not chosen_rounds or r in chosen_rounds]
+round_name = tables.breakdown_label(survey, column, language)
+if len(rounds) < 2:
+    st.info(t("ui.rounds.too_few", language, rounds=", ".join(rounds) or "–", name=round_name), icon=":material/filter_alt:")
+    st.stop()
+
+coverage = round_coverage(survey)
+asked_in_all = {row.item_id for row in coverage.itertuples() if set(rounds) <= set(row.rounds)}
+items = {item.id: item for item in survey.ordered_items() if item.id in asked_in_all}
+groups = tuple(b for b in view.by if b != column)
+by = (*groups, column)
+st.caption(t("ui.rounds.how_to_read", language, rounds=" → ".join(rounds)))
+
+if items:
+    chosen = items[state.bound_selectbox(st, t("ui.explore.item", language), list(items), rounds_view.ITEM_KEY,
+                                         lambda item_id: rounds_view.item_choice(items[item_id], language))]
+    layout.notices(language)
+    table = data.headline(view, list(items), by)
+    table = table[table[column].isin(rounds)]
+    changes = changes_between_rounds(table, column, rounds, groups)
+    rows = rounds_view.with_group_label(table[table["item_id"] == chosen.id], groups, language)
+    share = t("ui.chart.share_of", language, measure=tables.measure_label(chosen, language))
+    figure = figures.headline_figure(rows, by=(rounds_view.GROUP_COLUMN, column), colours=theme.breakdown_colours(survey),
+                                     title=chosen.title(language),
+                                     subtitle=layout.subtitle(view, share, layout.denominator_text(view)),
+                                     language=language, min_n=min_n, title_width=figures.WIDE_TITLE)
+    layout.chart_block(figure, tables.headline_frame(rows, by, survey, language, min_n), f"{chosen.id}-runder", language)
+
+    st.subheader(t("ui.rounds.change_title", language))
+    mine = changes[changes["item_id"] == chosen.id] if len(changes) else changes
+    layout.table_block(rounds_view.changes_frame(mine, groups, survey, language, min_n), f"{chosen.id}-endring", language,
+                       scrollable=True)
+    with st.expander(t("ui.rounds.all_items", language, count=len(items)), icon=":material/table:"):
+        layout.table_block(rounds_view.changes_frame(changes, groups, survey, language, min_n), "endring-alle", language,
+                           scrollable=True)
+else:
+    st.info(t("ui.rounds.no_common_items", language), icon=":material/info:")
+
+partial = rounds_view.coverage_frame(coverage, survey, language)
+if len(partial):
+    st.subheader(t("ui.rounds.partial_title", language))
+    st.caption(t("ui.rounds.partial_note", language))
+    st.table(partial, hide_index=True, border="horizontal")
