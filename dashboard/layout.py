@@ -14,7 +14,7 @@ import streamlit as st
 from analysis.codebook import Item, Survey
 from analysis.i18n import NB, t
 from analysis.problems import SurveyError
-from dashboard import data, figures, rounds_view, state, tables, theme, upload
+from dashboard import comparisons, data, figures, rounds_view, state, tables, theme, upload
 from dashboard.state import View
 
 VIEW_KEY = "_view"
@@ -228,3 +228,4 @@ def section_page(section: str) -> None:
         for question, options in questions.items():
             if options[0].subsection == subsection:
                 render_question(survey, view, question, options)
+    comparisons.render(survey, view, items)
