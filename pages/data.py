@@ -14,12 +14,25 @@ from analysis.i18n import t
 from analysis.intake import Limits
 from analysis.load import BUNDLED_WORKBOOK
 from analysis.template import survey_workbook, write_template
-from dashboard import docs, layout, upload
+from dashboard import docs, layout, tables, upload
 
 survey, view = layout.page()
 language = view.language
 layout.page_title("data", language)
 limits = Limits.from_environment()
+REPORT_ROWS = 200  # more would make a slow page; the CSV has them all
+
+
+
+def report_table(frame, name: str) -> None:
+    """Problems as a static table (long messages wrap), the first `REPORT_ROWS` of them; all in the CSV."""
+    st.table(tables.shown(frame.head(REPORT_ROWS), language), hide_index=True, border="horizontal")
+    if len(frame) > REPORT_ROWS:
+        st.caption(t("ui.data.more_problems", language, shown=REPORT_ROWS, count=len(frame)))
+    st.download_button(t("ui.data.download_report", language), tables.to_csv(frame, language),
+                       file_name=f"valideringsrapport-{name}.csv", mime="text/csv", on_click="ignore",
+                       icon=":material/download:", key=f"data-report-{name}")
+
 
 # ------------------------------------------------------------------------- what is in use
 active = upload.in_use()
@@ -58,12 +71,10 @@ else:
     with_file = len(result.names) > 1
     if result.errors:
         st.error(t("ui.data.errors", language, count=len(result.errors)), icon=":material/error:")
-        st.dataframe(upload.problem_frame(result.errors, language, with_file), hide_index=True, width="stretch",
-                     key="data-errors")
+        report_table(upload.problem_frame(result.errors, language, with_file), "feil")
     if result.warnings:
         st.warning(t("ui.data.warnings", language, count=len(result.warnings)), icon=":material/warning:")
-        st.dataframe(upload.problem_frame(result.warnings, language, with_file), hide_index=True, width="stretch",
-                     key="data-warnings")
+        report_table(upload.problem_frame(result.warnings, language, with_file), "advarsler")
     if result.usable:
         if not result.warnings:
             st.success(t("ui.data.no_problems", language), icon=":material/check_circle:")

@@ -56,7 +56,7 @@ def titles(at: AppTest) -> list[str]:
 
 
 def messages(at: AppTest) -> str:
-    return " | ".join(" ".join(str(value) for value in frame.value.to_numpy().ravel()) for frame in at.dataframe)
+    return " | ".join(" ".join(str(value) for value in frame.value.to_numpy().ravel()) for frame in at.table)
 
 
 def filled_template() -> bytes:
@@ -134,7 +134,7 @@ def test_two_rounds_uploaded_together_show_the_change():
     shown = change[change["Merknad"] == ""]
     assert len(shown) and (shown["Endring (prosentpoeng)"] != "").all() and (shown["p (Fisher)"] != "").all()
     assert (change.loc[change["Merknad"] != "", "Endring (prosentpoeng)"] == "").all(), "hidden groups carry no numbers"
-    partial = at.table[-1].value
+    partial = at.table[-1].value  # the last static table: questions not asked in every round
     assert list(partial.iloc[:, 0]) == ["Plan for leseopplæring"] and list(partial.iloc[:, 1]) == ["2025"]
 
 
