@@ -7,8 +7,10 @@ and `dashboard.figures` (charts).
 
 import streamlit as st
 
-from dashboard import layout, navigation
+from dashboard import layout, navigation, presentation
 
 st.set_page_config(page_icon=":material/bar_chart:", layout="wide")
 survey, view = layout.frame()
-st.navigation(navigation.pages(view.language, survey)).run()
+page = st.navigation(navigation.pages(view.language, survey))
+if not presentation.show(page, survey, view):  # presentation mode draws its slide instead of the page
+    page.run()

@@ -14,6 +14,7 @@ as much, and a page draws a dozen charts on every rerun.
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -474,3 +475,92 @@ def respondents_figure(table: pd.DataFrame, *, by: Sequence[str], colours: Colou
                          yaxis={"title": {"text": t("ui.chart.respondents_axis", language)}, "gridcolor": theme.GRID_COLOUR, "automargin": True,
                                 "rangemode": "tozero", "fixedrange": True})
     return go.Figure(data=traces, layout=layout)
+
+
+# ------------------------------------------------------------------ presentation and slides
+
+
+@dataclass(frozen=True)
+class Style:
+    """How large a figure is drawn. The figure functions draw for the screen; `styled` resizes
+    a drawn figure for a room or a slide, so every chart type gets the same treatment without
+    each function knowing about rooms.
+
+    `scale` multiplies every font, marker, line and margin and the figure's height (bars grow
+    with the plot, so they get thicker too). `max_height` caps the height for a screen that
+    must not scroll (a projector): taller charts keep their type size and squeeze their bars.
+    `title_width` is the characters per title line when every chart spans the whole width
+    (None: the page's columns decide). `show_title` False leaves the question out of the
+    image — on a slide it is the slide's title.
+    """
+
+    scale: float = 1.0
+    max_height: int | None = None
+    title_width: int | None = None
+    show_title: bool = True
+
+
+SCREEN = Style()
+PRESENTATION = Style(scale=1.8, max_height=820, title_width=70)  # 1920×1080, read from the back of a room
+SLIDE = Style(scale=1.3, title_width=100, show_title=False)  # a 16:9 slide's picture, question in the slide title
+
+_PX_KEYS = {"size", "thickness", "minsize", "ticklabelstandoff", "tracegroupgap", "height"}
+_PX_PARENTS = {"margin", "pad"}  # every value in these is in pixels
+_LINE_PARENTS = {"line", "error_x", "error_y"}  # their `width` is in pixels (a bar's own `width` is not)
+_CSS_SIZE = re.compile(r"font-size:\s*([\d.]+)px")
+
+
+def _scale_tree(node, factor: float, parent: str = ""):
+    """Every pixel size in a figure's dict, times `factor` (fonts in inline HTML too)."""
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if number and (key in _PX_KEYS or parent in _PX_PARENTS or (key == "width" and parent in _LINE_PARENTS)):
+                out[key] = round(value * factor) if isinstance(value, int) else value * factor  # int properties stay int
+            else:
+                out[key] = _scale_tree(value, factor, key)
+        return out
+    if isinstance(node, list):
+        return [_scale_tree(value, factor, parent) for value in node]
+    if isinstance(node, str) and "font-size" in node:
+        return _CSS_SIZE.sub(lambda m: f"font-size:{float(m.group(1)) * factor:g}px", node)
+    return node
+
+
+def _untitled(layout: dict) -> dict:
+    """The layout without the title's question (its first, bold lines): the subtitle moves up
+    and the plot with it; the legend keeps its place under what is left."""
+    title = layout.get("title") or {}
+    text = title.get("text", "")
+    match = re.match(r"<b>.*?</b>(<br>)?", text)
+    if not match:
+        return layout
+    rest = text[match.end():]
+    height, legend = layout.get("height"), layout.get("legend") or {}
+    removed = (title_height(title) - title_height({"text": rest})) if rest else title_height(title)
+    layout = {**layout, "title": {**title, "text": rest}, "margin": {**layout["margin"], "t": layout["margin"]["t"] - removed}}
+    if height:
+        layout["height"] = height - removed
+        if "y" in legend:
+            layout["legend"] = {**legend, "y": 1 - ((1 - legend["y"]) * height - removed) / (height - removed)}
+    return layout
+
+
+def styled(figure: go.Figure, style: Style = SCREEN) -> go.Figure:
+    """`figure` resized for `style` (the same figure for the screen style)."""
+    if style == SCREEN:
+        return figure
+    spec = figure.to_plotly_json()
+    layout = dict(spec.get("layout", {}))
+    if not style.show_title:
+        layout = _untitled(layout)
+    data = _scale_tree(spec.get("data", []), style.scale)
+    layout = _scale_tree(layout, style.scale)
+    height = layout.get("height")
+    if height and style.max_height and height > style.max_height:
+        legend = layout.get("legend") or {}
+        if "y" in legend:  # the same distance from the top, in container fractions
+            layout["legend"] = {**legend, "y": 1 - (1 - legend["y"]) * height / style.max_height}
+        layout["height"] = style.max_height
+    return go.Figure(data=data, layout=layout)

@@ -1,6 +1,6 @@
 """Page building blocks shared by every page: the frame (sidebar, banner, notices), a chart with
-its table and CSV download, and whole codebook sections. Pages choose, call and render;
-the numbers come protected from `dashboard.data`, the pictures from `dashboard.figures`.
+its table and downloads, and whole codebook sections. Pages choose, call and render;
+the numbers come protected from `dashboard.data`, the charts from `dashboard.charts`.
 """
 
 from __future__ import annotations
@@ -8,14 +8,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from analysis.codebook import Item, Survey
 from analysis.i18n import NB, t
 from analysis.problems import SurveyError
-from dashboard import comparisons, data, figures, rounds_view, state, tables, theme, upload
+from dashboard import charts, comparisons, data, figures, presentation, rounds_view, state, tables, upload
+from dashboard.charts import Chart, denominator_text, selection_text, subtitle  # noqa: F401 (pages use them from here)
 from dashboard.state import View
+from exports import charts as chart_files
 
 VIEW_KEY = "_view"
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
@@ -50,7 +51,8 @@ def frame() -> tuple[Survey, View]:
         st.stop()
     view = state.sidebar(survey)
     st.session_state[VIEW_KEY] = view
-    banner(survey, view.language)
+    if not presentation.sidebar_toggle(view.language):  # a slide carries its own short provenance note
+        banner(survey, view.language)
     pooled = rounds_view.pooled_note(survey, view)
     if pooled:
         st.caption(pooled)
@@ -107,104 +109,88 @@ def notices(language: str) -> None:
 # ------------------------------------------------------------------- chart, table, download
 
 
-def chart_block(figure: go.Figure, frame: pd.DataFrame, name: str, language: str) -> None:
-    """A chart, and under it an expander with the chart's data and a CSV of exactly those rows."""
-    st.plotly_chart(figure, theme=None, key=f"chart-{name}", config=PLOTLY_CONFIG)
+def chart_block(chart: Chart, language: str) -> None:
+    """A chart, and under it an expander with the chart's table and its downloads."""
+    st.plotly_chart(chart.figure, theme=None, key=f"chart-{chart.key}", config=PLOTLY_CONFIG)
     with st.expander(t("ui.table.expander", language), icon=":material/table:"):
-        table_block(frame, name, language)
+        table_block(chart.frame, chart.key, language, chart=chart)
 
 
-def table_block(frame: pd.DataFrame, name: str, language: str, scrollable: bool = False) -> None:
-    """A table as shown (numbers in the language's format) and its CSV download. Static by
-    default — light in the browser, and a page has a dozen; `scrollable` for a wide table."""
+def table_block(frame: pd.DataFrame, name: str, language: str, scrollable: bool = False,
+                chart: Chart | None = None) -> None:
+    """A table as shown (numbers in the language's format) and its CSV download; under a chart
+    also XLSX, PNG and SVG. Static by default — light in the browser, and a page has a dozen;
+    `scrollable` for a wide table."""
     if scrollable:
         st.dataframe(tables.shown(frame, language), hide_index=True, key=f"table-{name}")
     else:
         st.table(tables.shown(frame, language), hide_index=True, border="horizontal")
-    st.download_button(t("ui.table.download", language), tables.to_csv(frame, language), file_name=f"{name}.csv",
-                       mime="text/csv", key=f"csv-{name}", on_click="ignore", icon=":material/download:")
+    downloads_row(frame, name, language, chart)
 
 
-# ---------------------------------------------------------------------------- chart texts
+def downloads_row(frame: pd.DataFrame, name: str, language: str, chart: Chart | None = None) -> None:
+    """CSV of the table, and for a chart its table as XLSX (with notes) and its figure as PNG and SVG."""
+    with st.container(horizontal=True):
+        download(t("ui.table.download", language), lambda: tables.to_csv(frame, language), f"{name}.csv", "csv")
+        if chart is not None:
+            download(t("ui.export.xlsx", language), lambda: chart_files.chart_xlsx(chart), f"{name}.xlsx", "xlsx")
+            download(t("ui.export.png", language), lambda: chart_files.chart_image(chart, "png"), f"{name}.png", "png")
+            download(t("ui.export.svg", language), lambda: chart_files.chart_image(chart, "svg"), f"{name}.svg", "svg")
 
 
-def selection_text(view: View) -> str:
-    """"Utvalg: Grong, Lierne · Folkevalgte" for the active filters ("" when everyone is in)."""
-    parts = [", ".join(values) for _, values in view.query().selection]
-    return t("ui.chart.selection", view.language, selection=" · ".join(parts)) if parts else ""
+def download(label: str, make, file_name: str, kind: str, key: str | None = None) -> None:
+    """A download button whose file is made only when it is clicked (`make` is called then, in
+    a worker thread): a page shows a dozen charts, and an image or a deck takes Chromium time."""
+    st.download_button(label, make, file_name=file_name, mime=chart_files.MIME[kind], key=key or f"{kind}-{file_name}",
+                       on_click="ignore", icon=":material/download:")
 
 
-def subtitle(view: View, *parts: str) -> str:
-    """A chart's second line: what is measured, then the selection, joined by " · "."""
-    return " · ".join(part for part in (*parts, selection_text(view)) if part)
+def page_downloads(container, drawn: Sequence[Chart], page_key: str, survey: Survey, view: View) -> None:
+    """The whole page as a PPTX deck (one slide per chart) and as one workbook of its tables,
+    from the charts just drawn — the same filters and hidden groups as the screen."""
+    from exports.deck import build_deck
 
-
-def denominator_text(view: View) -> str:
-    return t("ui.chart.denominator", view.language, denominator=t(f"denominator.{view.denominator}", view.language))
+    language = view.language
+    title = charts.section_title(page_key, language)
+    stem = chart_files.file_stem(title)
+    drawn = list(drawn)
+    with container.container(horizontal=True, vertical_alignment="center"):
+        download(t("ui.export.pptx", language),
+                 lambda: build_deck(drawn, title=title, cover=charts.cover_lines(survey, view), language=language),
+                 f"{stem}.pptx", "pptx", key=f"pptx-{page_key}")
+        download(t("ui.export.page_xlsx", language), lambda: chart_files.page_xlsx(drawn), f"{stem}.xlsx", "xlsx",
+                 key=f"page-xlsx-{page_key}")
+        st.caption(t("ui.export.page_help", language))
 
 
 # ------------------------------------------------------------------------------ sections
 
 
-def item_tables(view: View, items: Sequence[str]) -> pd.DataFrame:
-    """The protected rows the view's display draws for `items` (one counting pass for all)."""
-    return data.distribution(view, items) if view.display == state.DISTRIBUTION else data.headline(view, items)
-
-
-def item_figure(survey: Survey, view: View, item: Item, table: pd.DataFrame,
-                title_width: int = figures.TITLE_WIDTH) -> tuple[go.Figure, pd.DataFrame]:
-    """The chart of one item in the view's display, and the table behind it (`table` from
-    `item_tables`, possibly for more items)."""
-    language, min_n, title = view.language, data.threshold(survey), item.title(view.language)
-    rows = table[table["item_id"] == item.id]
-    if view.display == state.DISTRIBUTION:
-        figure = figures.distribution_figure(
-            rows, item, by=view.by, title=title, subtitle=subtitle(view, t("ui.chart.distribution_of", language),
-                                                                   denominator_text(view)),
-            language=language, min_n=min_n, answer_labels=answer_labels(item, language), title_width=title_width)
-        return figure, tables.distribution_frame(rows, view.by, survey, language, min_n)
-    share = t("ui.chart.share_of", language, measure=tables.measure_label(item, language))
-    figure = figures.headline_figure(rows, by=view.by, colours=theme.breakdown_colours(survey), title=title,
-                                     subtitle=subtitle(view, share, denominator_text(view)), language=language,
-                                     min_n=min_n, title_width=title_width)
-    return figure, tables.headline_frame(rows, view.by, survey, language, min_n)
-
-
-def answer_labels(item: Item, language: str) -> dict[str, str]:
-    return {category: tables.answer_label(category, language) for category in (*item.categories, tables.BLANK)}
-
-
-def render_items(survey: Survey, view: View, items: Sequence[Item]) -> None:
-    """Charts for `items` (likert / yes-no), each with its table and CSV: two side by side for
-    headline shares, one per row for the wider distributions."""
+def render_items(survey: Survey, view: View, items: Sequence[Item]) -> list[Chart]:
+    """Charts for `items` (likert / yes-no), each with its table and downloads: two side by
+    side for headline shares, one per row for the wider distributions. Returns the charts."""
     columns = 1 if view.display == state.DISTRIBUTION else 2
     title_width = figures.TITLE_WIDTH * 2 if columns == 1 else figures.TITLE_WIDTH
-    table = item_tables(view, [item.id for item in items])
+    table = charts.item_rows(view, data, [item.id for item in items])
+    drawn = []
     for start in range(0, len(items), columns):
         for column, item in zip(st.columns(columns, gap="large"), items[start:start + columns]):
             with column:
-                figure, frame = item_figure(survey, view, item, table, title_width)
-                chart_block(figure, frame, f"{item.id}-{view.display}", view.language)
+                chart = charts.item_chart(survey, view, item, table, min_n=data.threshold(survey), title_width=title_width,
+                                          subsection=item.subsection)
+                chart_block(chart, view.language)
+                drawn.append(chart)
+    return drawn
 
 
-def render_question(survey: Survey, view: View, question: str, options: Sequence[Item]) -> None:
+def render_question(survey: Survey, view: View, question: str, options: Sequence[Item]) -> list[Chart]:
     """A multi-select question: the top five per municipality (the report's view), then every
     option over all municipalities, split by role when the breakdown includes it."""
-    language, min_n = view.language, data.threshold(survey)
-    colours = theme.breakdown_colours(survey)
-    title = options[0].text("question", language)
-    unit_name = tables.breakdown_label(survey, view.unit, language).lower()
-    top = data.top_options_per_unit(view, question)
-    top_subtitle = subtitle(view, t("ui.chart.top_per_unit", language, n=5, unit=unit_name), t("ui.chart.options_base", language))
-    chart_block(figures.top_options_figure(top, unit=view.unit, colours=colours, title=title, subtitle=top_subtitle,
-                                           language=language, min_n=min_n),
-                tables.options_frame(top, (view.unit,), survey, language, min_n), f"{options[0].id}-top", language)
-    by = tuple(b for b in view.breakdown if b != view.unit)
-    overall = data.options(view, question, by)
-    overall_subtitle = subtitle(view, t("ui.chart.all_options", language), t("ui.chart.options_base", language))
-    chart_block(figures.options_figure(overall, by=by, colours=colours, title=title, subtitle=overall_subtitle,
-                                       language=language, min_n=min_n),
-                tables.options_frame(overall, by, survey, language, min_n), f"{options[0].id}-all", language)
+    slots = [slot for slot in charts.section_plan(survey, options[0].section) if slot.question == question]
+    drawn = [charts.build(slot, survey, view, data) for slot in slots]
+    for chart in drawn:
+        chart_block(chart, view.language)
+    return drawn
 
 
 def section_page(section: str) -> None:
@@ -219,13 +205,15 @@ def section_page(section: str) -> None:
         return
     questions = survey.question_groups(section)
     subsections = list(dict.fromkeys(item.subsection for item in items))
+    downloads, drawn = st.container(), []  # the page's downloads go on top, made from every chart drawn below
     for subsection in subsections:
         if subsection:
             st.header(subsection, divider="gray")
         scaled = [item for item in items if item.subsection == subsection and item.kind != "multi_select"]
         if scaled:
-            render_items(survey, view, scaled)
+            drawn += render_items(survey, view, scaled)
         for question, options in questions.items():
             if options[0].subsection == subsection:
-                render_question(survey, view, question, options)
+                drawn += render_question(survey, view, question, options)
+    page_downloads(downloads, drawn, section, survey, view)
     comparisons.render(survey, view, items)

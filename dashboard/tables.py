@@ -18,8 +18,7 @@ from analysis.codebook import Item, Survey
 from analysis.formatting import format_number
 from analysis.i18n import t
 from analysis.protect import suppression_note
-
-CSV_FORMAT = {"nb": {"sep": ";", "decimal": ","}, "en": {"sep": ",", "decimal": "."}}
+from exports.tables import to_csv_bytes
 
 
 def breakdown_label(survey: Survey, column: str, language: str) -> str:
@@ -153,7 +152,7 @@ def shown(frame: pd.DataFrame, language: str) -> pd.DataFrame:
 
 
 def to_csv(frame: pd.DataFrame, language: str) -> bytes:
-    """The same rows and columns as on screen, for a spreadsheet: UTF-8 with BOM (so Excel reads
-    æøå), `;` and decimal comma in bokmål, `,` and decimal point in English."""
-    options = CSV_FORMAT.get(language, CSV_FORMAT["nb"])
-    return frame.to_csv(index=False, float_format="%.1f", **options).encode("utf-8-sig")
+    """The same rows and columns as on screen, for a spreadsheet (`exports.tables.to_csv_bytes`:
+    UTF-8 with BOM so Excel reads æøå, `;` and decimal comma in bokmål, formula-like text
+    escaped), decimals as the screen shows them."""
+    return to_csv_bytes(frame, language, float_format="%.1f")

@@ -15,13 +15,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from analysis.i18n import t
 from analysis.workshop import Workshop, bundled_workshop_path, classify_quadrants, load_workshop, ranking_table
 from analysis.workshop_store import SessionInfo, WorkshopError, WorkshopStore, database_url
 from dashboard import layout, state, tables
-from dashboard.workshop_figures import matrix_figure, ranking_frame
+from dashboard.charts import Chart, workshop_chart
+from dashboard.figures import SCREEN, Style
+from dashboard.workshop_figures import ranking_frame
 
 PIN_ENV = "WORKSHOP_FACILITATOR_PIN"
 PIN_SECRET = "workshop_facilitator_pin"
@@ -203,26 +206,62 @@ def ranking(scores: pd.DataFrame, areas: pd.DataFrame, language: str, split: str
     return classify_quadrants(ranking_table(scores, areas), split=split, language=language)
 
 
-def matrix_and_ranking(table: pd.DataFrame, *, language: str, split: str, title: str, subtitle: str, name: str,
-                       sectors: list[str] | None = None, downloads: bool = True):
-    """The matrix, then the ranked list (every row visible; CSV on request). `sectors` limits
-    what is shown, never the ranks or the quadrant lines, which belong to all areas.
-    Returns the figure (for an image export)."""
-    from exports.tables import to_csv_bytes
+def split_from_url(language: str) -> str:
+    """The quadrant split of the link (`?kvadrant=`, a label in either language) where no
+    control is drawn (presentation mode); the mean split by default."""
+    label = st.query_params.get(SPLIT_PARAM, "")
+    for value in ("mean", "scale"):
+        if label in (t(f"ui.workshop.split.{value}", code) for code in ("nb", "en")):
+            return value
+    return "mean"
 
-    figure = matrix_figure(table, split=split, title=title, subtitle=subtitle, language=language,
-                           highlight=sectors or None)
-    st.plotly_chart(figure, theme=None, key=f"matrix-{name}", config=layout.PLOTLY_CONFIG)
-    shown = table if not sectors else table[table["sector"].isin(sectors)]
+
+def bundled_matrix_chart(workshop: Workshop, table: pd.DataFrame, language: str, split: str,
+                         sectors: list[str] | None = None, style: Style = SCREEN) -> Chart:
+    """The bundled workshop's matrix (page Prioriteringer, presentation mode), with its source,
+    group and area counts, split and reconstruction named under the title."""
+    source = t("ui.workshop.matrix_source", language, date=format_date(workshop.meta.get("date", ""), language))
+    reconstructed = t("ui.workshop.reconstructed_short", language) if workshop.reconstructed else ""
+    return workshop_chart(
+        table, key="prioriteringer", title=t("ui.workshop.matrix_title", language), language=language, split=split,
+        subtitle_text=subtitle(source, t("ui.workshop.matrix_subtitle", language, groups=len(workshop.groups), areas=len(table)),
+                               t(f"ui.workshop.split_note.{split}", language), reconstructed),
+        sectors=sectors, provenance=subtitle(source, reconstructed), style=style)
+
+
+def live_scores(opened: WorkshopStore, session: SessionInfo, language: str) -> tuple[SessionInfo, pd.DataFrame] | None:
+    """A live session and its current scores, reread; None (and a warning) if the session was
+    deleted meanwhile or the database is away — the caller keeps ticking."""
+    try:
+        info = opened.session(session.name)
+        return info, opened.current_scores(info)
+    except WorkshopError as error:
+        st.warning(error.describe(language), icon=":material/sync_problem:")
+        return None
+
+
+def live_matrix_chart(info: SessionInfo, scores: pd.DataFrame, table: pd.DataFrame, language: str, split: str,
+                      style: Style = SCREEN) -> Chart:
+    """A live session's matrix (presenter view, presentation mode): how many groups have scored."""
+    submitted = scores["group"].nunique()
+    return workshop_chart(
+        table, key=f"live-{info.id}", title=t("ui.workshop.live_title", language, name=info.name), language=language,
+        split=split, subtitle_text=subtitle(t("ui.workshop.live_subtitle", language, groups=submitted,
+                                              total=len(info.groups)), t(f"ui.workshop.split_note.{split}", language)),
+        style=style)
+
+
+def matrix_and_ranking(chart: Chart, *, language: str, downloads: bool = True) -> go.Figure:
+    """The matrix, then the ranked list (every row visible; CSV, XLSX and images on request).
+    The chart's table lists the areas its sector filter kept, with their ranks among all areas.
+    Returns the figure (for an image export)."""
+    st.plotly_chart(chart.figure, theme=None, key=f"matrix-{chart.key}", config=layout.PLOTLY_CONFIG)
     st.subheader(t("ui.workshop.ranking_title", language))
-    frame = ranking_frame(shown, language)
-    st.dataframe(tables.shown(frame, language), hide_index=True, width="stretch", key=f"table-{name}",
-                 height=ROW_HEIGHT * (len(frame) + 1) + 3)
+    st.dataframe(tables.shown(chart.frame, language), hide_index=True, width="stretch", key=f"table-{chart.key}",
+                 height=ROW_HEIGHT * (len(chart.frame) + 1) + 3)
     if downloads:
-        st.download_button(t("ui.table.download", language), lambda: to_csv_bytes(frame, language),
-                           file_name=f"{name}.csv", mime="text/csv", key=f"csv-{name}", on_click="ignore",
-                           icon=":material/download:")
-    return figure
+        layout.downloads_row(chart.frame, chart.key, language, chart)
+    return chart.figure
 
 
 def session_downloads(session: SessionInfo, table: pd.DataFrame, figure, language: str) -> None:

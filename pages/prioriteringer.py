@@ -25,16 +25,10 @@ sectors = state.bound_multiselect(controls[0], t("ui.workshop.sector_label", lan
 with controls[1]:
     split = wp.split_control(language)
 layout.notices(language)
+downloads = st.container()
 
 table = wp.ranking(workshop.scores, workshop.areas, language, split)
-groups = len(workshop.groups)
-wp.matrix_and_ranking(
-    table, language=language, split=split, name="prioriteringer", sectors=sectors,
-    title=t("ui.workshop.matrix_title", language),
-    subtitle=wp.subtitle(t("ui.workshop.matrix_source", language,
-                               date=wp.format_date(workshop.meta.get("date", ""), language)),
-                             t("ui.workshop.matrix_subtitle", language, groups=groups, areas=len(table)),
-                             t(f"ui.workshop.split_note.{split}", language),
-                             t("ui.workshop.reconstructed_short", language) if workshop.reconstructed else ""),
-)
+matrix = wp.bundled_matrix_chart(workshop, table, language, split, sectors)
+wp.matrix_and_ranking(matrix, language=language)
+layout.page_downloads(downloads, [matrix], "prioriteringer", survey, view)
 st.caption(t("ui.workshop.ranking_note", language))

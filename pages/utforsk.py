@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analysis.i18n import t
-from dashboard import data, layout, state, tables
+from dashboard import charts, data, figures, layout, state, tables
 
 survey, view = layout.page()
 language = view.language
@@ -20,14 +20,17 @@ def item_name(item_id: str) -> str:
 
 chosen = items[state.bound_selectbox(st, t("ui.explore.item", language), list(items), state.EXPLORE_ITEM_KEY, item_name)]
 layout.notices(language)
+downloads = st.container()
 
 chart, crosstab = st.columns(2, gap="large")
 with chart:
-    figure, frame = layout.item_figure(survey, view, chosen, layout.item_tables(view, [chosen.id]))
-    layout.chart_block(figure, frame, f"{chosen.id}-{view.display}", language)
+    drawn = charts.item_chart(survey, view, chosen, charts.item_rows(view, data, [chosen.id]), min_n=data.threshold(survey),
+                             title_width=figures.TITLE_WIDTH)
+    layout.chart_block(drawn, language)
 with crosstab:
     st.subheader(t("ui.explore.crosstab", language))
     st.caption(t("ui.explore.crosstab_note", language,
                  denominator=t(f"denominator.{view.denominator}", language)))
     layout.table_block(tables.crosstab_frame(data.distribution(view, [chosen.id]), view.by, language, data.threshold(survey)),
                        f"{chosen.id}-krysstabell", language, scrollable=True)
+layout.page_downloads(downloads, [drawn], "utforsk", survey, view)

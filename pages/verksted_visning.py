@@ -7,7 +7,6 @@ also shows so that groups can join.
 import streamlit as st
 
 from analysis.i18n import t
-from analysis.workshop_store import WorkshopError
 from dashboard import workshop_pages as wp
 
 language, store, session = wp.live_page("verksted_visning")
@@ -23,24 +22,17 @@ split = wp.split_control(language)
 @st.fragment(run_every=wp.refresh_seconds())
 def live() -> None:
     """Everything that changes while groups submit: reread on every tick."""
-    try:
-        info = store.session(session.name)
-        scores = store.current_scores(info)
-    except WorkshopError as error:  # deleted meanwhile, or the database is away: say so, keep ticking
-        st.warning(error.describe(language), icon=":material/sync_problem:")
+    live_state = wp.live_scores(store, session, language)
+    if live_state is None:  # deleted meanwhile, or the database is away: said so, keep ticking
         return
+    info, scores = live_state
     submitted = scores["group"].nunique()
     facts = st.columns(3)
     facts[0].metric(t("ui.workshop.groups_submitted", language), f"{submitted} / {len(info.groups)}")
     facts[1].metric(t("ui.workshop.status_label", language), t(f"ui.workshop.status.{info.status}", language))
     facts[2].metric(t("ui.workshop.updated", language), wp.local_time(scores["updated_at"].max(), language) if len(scores) else "–")
     table = wp.ranking(scores, info.areas_frame(), language, split)
-    wp.matrix_and_ranking(
-        table, language=language, split=split, name=f"live-{info.id}", downloads=False,
-        title=t("ui.workshop.live_title", language, name=info.name),
-        subtitle=wp.subtitle(t("ui.workshop.live_subtitle", language, groups=submitted, total=len(info.groups)),
-                                 t(f"ui.workshop.split_note.{split}", language)),
-    )
+    wp.matrix_and_ranking(wp.live_matrix_chart(info, scores, table, language, split), language=language, downloads=False)
 
 
 live()

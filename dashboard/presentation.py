@@ -1,0 +1,170 @@
+"""Presentation mode: one chart per screen, large, for a meeting room (`?presentasjon=1`).
+
+A toggle in the sidebar (or the link parameter) turns it on. The sidebar and Streamlit's own
+chrome are hidden, each chart is drawn in the `PRESENTATION` style (large type, thick bars,
+fits 1920×1080 without scrolling) and the presenter pages with Previous/Next (buttons or the
+arrow keys) through the report's order: the codebook's sections (Erfaringer → Mulighetsrom),
+then the workshop matrix (Prioriteringer). The position is in the link (`?lysbilde=5`);
+the filters stay in the link too, so the deck shows what the sidebar chose before entering.
+
+The workshop slide is the live session when the link has a join code (`?kode=…`, as the
+presenter view has): it is a fragment that rereads the scores every few seconds, as
+`pages/verksted_visning.py` does, so the matrix keeps filling in while groups submit.
+Otherwise it is the bundled workshop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from analysis.codebook import Survey
+from analysis.i18n import t
+from dashboard import charts, data
+from dashboard.charts import Chart, Slot
+from dashboard.figures import PRESENTATION
+from dashboard.view import View
+
+PARAM = "presentasjon"
+SLIDE_PARAM = "lysbilde"
+TOGGLE_KEY = "_presentation"
+ON = ("1", "true", "ja")
+WORKSHOP = "prioriteringer"
+WORKSHOP_PAGES = (WORKSHOP, "verksted_visning")  # entering from these starts at the matrix
+PLOTLY_CONFIG = {"displaylogo": False, "displayModeBar": False, "staticPlot": False}
+
+# Streamlit's chrome and the sidebar off; the page edge to edge; large type for what is not a chart.
+CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+[data-testid="stSidebarNav"], #MainMenu, footer { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding: 0.8rem 2.2rem 0.4rem 2.2rem !important; max-width: 100% !important; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"], [data-testid="stMain"] [data-testid="stCaptionContainer"] p {
+  font-size: 1.25rem !important; }
+[data-testid="stMain"] [data-testid="stButton"] button p { font-size: 1.3rem !important; }
+.presentation-position { font-size: 1.4rem; color: #5C6670; }
+</style>
+"""
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One screen: a chart of a codebook section, or the workshop matrix (`slot` None)."""
+
+    section: str
+    slot: Slot | None = None
+
+
+def active() -> bool:
+    """Whether the link asks for presentation mode."""
+    return str(st.query_params.get(PARAM, "")).lower() in ON
+
+
+def _toggled() -> None:
+    if st.session_state.get(TOGGLE_KEY):
+        st.query_params[PARAM] = "1"
+    else:
+        leave()
+
+
+def leave() -> None:
+    """Back to the page (the link loses the presentation parameters, keeps the filters)."""
+    for key in (PARAM, SLIDE_PARAM):
+        if key in st.query_params:
+            del st.query_params[key]
+
+
+def sidebar_toggle(language: str) -> bool:
+    """The sidebar's presentation toggle; returns whether presentation mode is on. The link is
+    the truth (the toggle follows it), so a copied link opens the presentation."""
+    st.session_state[TOGGLE_KEY] = active()
+    st.sidebar.toggle(t("ui.presentation.toggle", language), key=TOGGLE_KEY, on_change=_toggled,
+                      help=t("ui.presentation.help", language))
+    return active()
+
+
+def slides(survey: Survey) -> list[Slide]:
+    """Every screen in the report's order: each section's charts in page order, then the matrix."""
+    return [Slide(section, slot) for section in survey.sections() for slot in charts.section_plan(survey, section)] + [
+        Slide(WORKSHOP)]
+
+
+def start_index(deck: list[Slide], page_path: str) -> int:
+    """Where a presentation entered from a page begins: at that page's first chart."""
+    section = WORKSHOP if page_path in WORKSHOP_PAGES else page_path
+    return next((i for i, slide in enumerate(deck) if slide.section == section), 0)
+
+
+def current_index(deck: list[Slide], page_path: str) -> int:
+    try:
+        index = int(st.query_params.get(SLIDE_PARAM, "")) - 1
+    except ValueError:
+        index = start_index(deck, page_path)
+    return min(max(index, 0), len(deck) - 1)
+
+
+def _go(index: int) -> None:
+    st.query_params[SLIDE_PARAM] = str(index + 1)
+
+
+def show(page, survey: Survey, view: View) -> bool:
+    """Draw the presentation instead of `page` when presentation mode is on; False otherwise."""
+    if not active():
+        return False
+    st.html(CSS)
+    deck = slides(survey)
+    index = current_index(deck, getattr(page, "url_path", "") or "")
+    slide, language = deck[index], view.language
+    title = charts.section_title(slide.section, language)
+    bar = st.container(horizontal=True, vertical_alignment="center")
+    bar.markdown(f"<span class='presentation-position'>{t('ui.presentation.position', language, section=title, number=index + 1, total=len(deck))}</span>",
+                 unsafe_allow_html=True, width="stretch")
+    bar.button(t("ui.presentation.previous", language), icon=":material/arrow_back:", key="presentation-previous",
+               on_click=_go, args=(index - 1,), disabled=index == 0, shortcut="left")
+    bar.button(t("ui.presentation.next", language), icon=":material/arrow_forward:", key="presentation-next",
+               on_click=_go, args=(index + 1,), disabled=index == len(deck) - 1, shortcut="right", type="primary")
+    bar.button(t("ui.presentation.exit", language), icon=":material/close:", key="presentation-exit", on_click=leave)
+    if slide.slot is None:
+        workshop_slide(language)
+    else:
+        draw(charts.build(slide.slot, survey, view, data, PRESENTATION))
+    return True
+
+
+def draw(chart: Chart) -> None:
+    """A chart as large as the screen allows, and its footer (n, denominator, provenance)."""
+    st.plotly_chart(chart.figure, theme=None, key=f"slide-{chart.key}", config=PLOTLY_CONFIG)
+    st.caption(chart.footer)
+
+
+def workshop_slide(language: str) -> None:
+    """The live session of the link's join code, refreshing by itself; else the bundled workshop."""
+    from dashboard import workshop_pages as wp
+
+    split = wp.split_from_url(language)
+    code = (st.query_params.get(wp.CODE_PARAM) or "").strip()
+    if not code:
+        workshop = wp.bundled_workshop()
+        table = wp.ranking(workshop.scores, workshop.areas, language, split)
+        sectors = [s for s in st.query_params.get_all(wp.SECTOR_PARAM) if s in set(workshop.areas["sector"])]
+        draw(wp.bundled_matrix_chart(workshop, table, language, split, sectors, style=PRESENTATION))
+        return
+    store = wp.store()
+    session = wp.session_for_code(language, "presentation-code")
+    if session is None:
+        return
+
+    @st.fragment(run_every=wp.refresh_seconds())
+    def live() -> None:
+        """Reread the scores on every tick, as the presenter view does."""
+        live_state = wp.live_scores(store, session, language)
+        if live_state is None:
+            return
+        info, scores = live_state
+        table = wp.ranking(scores, info.areas_frame(), language, split)
+        draw(wp.live_matrix_chart(info, scores, table, language, split, style=PRESENTATION))
+        st.caption(t("ui.presentation.live", language, name=info.name, seconds=f"{wp.refresh_seconds():g}"))
+
+    live()
