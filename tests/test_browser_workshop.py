@@ -60,6 +60,7 @@ def test_live_session_end_to_end(workshop_server, browser, page):
     page.get_by_label("Navn på økta").fill("Regionrådet")
     page.get_by_role("button", name="Åpne økta").click()
     page.get_by_text("Økta «Regionrådet» er åpen").wait_for()
+    page.get_by_test_id("stCode").filter(has_text="/verksted_visning?kode=").first.wait_for()
     wait_for_idle(page)
     links = page.get_by_test_id("stCode").all_text_contents()
     join = next(link.strip() for link in links if "/verksted?kode=" in link)
