@@ -34,6 +34,9 @@ CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1440, "height": 900}
+# How long to wait for the app. Generous: on a loaded 2-core machine a first page with
+# every chart can take tens of seconds; a real hang still fails.
+WAIT_MS = float(os.environ.get("BROWSER_WAIT_MS", "90000"))
 IDLE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
 MAIN = '[data-testid="stMain"]'
 CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot'
@@ -128,7 +131,7 @@ def browser_context(browser):
     page is still its own Streamlit session. Tests that need a separate browser profile
     (a "new user") open their own context from `browser`."""
     context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="nb-NO")
-    context.set_default_timeout(30_000)
+    context.set_default_timeout(WAIT_MS)
     yield context
     context.close()
 
@@ -149,13 +152,13 @@ def page(browser_context, request):
     browser_page.close()
 
 
-def wait_for_idle(page, timeout: float = 30_000) -> None:
+def wait_for_idle(page, timeout: float = WAIT_MS) -> None:
     """Wait until the app is connected and no script is running. After an interaction, wait
     for the expected change first: the state reads "notRunning" for a moment before a rerun."""
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
-def wait_for_charts(page, timeout: float = 30_000) -> None:
+def wait_for_charts(page, timeout: float = WAIT_MS) -> None:
     """Wait until no element is a loading placeholder and Plotly has drawn every chart (chart
     components load lazily: right after the script goes idle a chart can still be a skeleton)."""
     page.wait_for_function(
@@ -166,7 +169,7 @@ def wait_for_charts(page, timeout: float = 30_000) -> None:
     )
 
 
-def open_app(page, url: str, timeout: float = 30_000) -> None:
+def open_app(page, url: str, timeout: float = WAIT_MS) -> None:
     """Go to `url` and wait for the app to have run (the connection reads idle even before the
     first run), gone idle and drawn its charts."""
     page.goto(url)
