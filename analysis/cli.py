@@ -63,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     from analysis.cli_workshop import add_parser as add_workshop_parser
 
     add_workshop_parser(sub)
+
+    from analysis.cli_deck import add_parser as add_deck_parser
+
+    add_deck_parser(sub)
     return parser
 
 

@@ -230,7 +230,7 @@ def top_options_chart(survey: Survey, view: View, options: Sequence[Item], top: 
     def draw(style: Style) -> go.Figure:
         return figures.styled(figures.top_options_figure(
             top, unit=view.unit, colours=colours, title=title, subtitle=text, language=language, min_n=min_n,
-            title_width=_width(style, figures.WIDE_TITLE)), style)
+            columns=min(2, max(1, top[view.unit].nunique())), title_width=_width(style, figures.WIDE_TITLE)), style)
 
     return _chart(survey, view, key=f"{options[0].id}-top", title=title, subtitle_text=text,
                   frame=tables.options_frame(top, (view.unit,), survey, language, min_n), rows=top, by=(view.unit,),

@@ -488,25 +488,28 @@ class Style:
 
     `scale` multiplies every font, marker, line and margin and the figure's height (bars grow
     with the plot, so they get thicker too). `max_height` caps the height for a screen that
-    must not scroll (a projector): taller charts keep their type size and squeeze their bars.
+    must not scroll (a projector) or a slide: taller charts keep their type size and squeeze
+    their bars; `min_height` lets a chart of two bars fill a room's screen or a slide.
     `title_width` is the characters per title line when every chart spans the whole width
     (None: the page's columns decide). `show_title` False leaves the question out of the
     image — on a slide it is the slide's title.
     """
 
     scale: float = 1.0
+    min_height: int | None = None
     max_height: int | None = None
     title_width: int | None = None
     show_title: bool = True
 
 
 SCREEN = Style()
-PRESENTATION = Style(scale=1.8, max_height=820, title_width=70)  # 1920×1080, read from the back of a room
-SLIDE = Style(scale=1.3, title_width=100, show_title=False)  # a 16:9 slide's picture, question in the slide title
+PRESENTATION = Style(scale=1.8, min_height=560, max_height=820, title_width=70)  # 1920×1080, from the back of a room
+SLIDE = Style(scale=1.6, min_height=480, max_height=800, title_width=88, show_title=False)  # question = slide title
 
 _PX_KEYS = {"size", "thickness", "minsize", "ticklabelstandoff", "tracegroupgap", "height"}
 _PX_PARENTS = {"margin", "pad"}  # every value in these is in pixels
 _LINE_PARENTS = {"line", "error_x", "error_y"}  # their `width` is in pixels (a bar's own `width` is not)
+_INT_KEYS = {"ticklabelstandoff"}  # Plotly wants a whole number here
 _CSS_SIZE = re.compile(r"font-size:\s*([\d.]+)px")
 
 
@@ -517,7 +520,7 @@ def _scale_tree(node, factor: float, parent: str = ""):
         for key, value in node.items():
             number = isinstance(value, (int, float)) and not isinstance(value, bool)
             if number and (key in _PX_KEYS or parent in _PX_PARENTS or (key == "width" and parent in _LINE_PARENTS)):
-                out[key] = round(value * factor) if isinstance(value, int) else value * factor  # int properties stay int
+                out[key] = round(value * factor) if key in _INT_KEYS else value * factor
             else:
                 out[key] = _scale_tree(value, factor, key)
         return out
@@ -558,9 +561,10 @@ def styled(figure: go.Figure, style: Style = SCREEN) -> go.Figure:
     data = _scale_tree(spec.get("data", []), style.scale)
     layout = _scale_tree(layout, style.scale)
     height = layout.get("height")
-    if height and style.max_height and height > style.max_height:
+    target = height and min(max(height, style.min_height or 0), style.max_height or height)
+    if height and target != height:
         legend = layout.get("legend") or {}
         if "y" in legend:  # the same distance from the top, in container fractions
-            layout["legend"] = {**legend, "y": 1 - (1 - legend["y"]) * height / style.max_height}
-        layout["height"] = style.max_height
+            layout["legend"] = {**legend, "y": 1 - (1 - legend["y"]) * height / target}
+        layout["height"] = target
     return go.Figure(data=data, layout=layout)

@@ -91,8 +91,10 @@ def _picture(slide, png: bytes, width_px: int, height_px: int) -> None:
 
 
 def build_deck(charts: Sequence[Chart], *, title: str, cover: Sequence[str], language: str,
-               render: Render = render_png) -> bytes:
-    """The deck as .pptx bytes: a cover slide (`title`, `cover` lines), then one slide per chart."""
+               render: Render | None = None) -> bytes:
+    """The deck as .pptx bytes: a cover slide (`title`, `cover` lines), then one slide per chart.
+    `render` draws a figure as PNG (default `render_png`; tests pass a stand-in)."""
+    render = render or render_png
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     first = deck.slides.add_slide(deck.slide_layouts[COVER_LAYOUT])

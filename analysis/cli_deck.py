@@ -1,0 +1,82 @@
+"""`python -m analysis deck` — a PowerPoint deck of the dashboard's charts, for batch reporting.
+
+    python -m analysis deck --municipality Grong --out grong.pptx
+
+draws the same charts as the dashboard's pages for the same view (the sidebar's defaults —
+by role, headline shares, the report's denominator — unless an option says otherwise),
+with the same protected numbers: the charts come from `dashboard.charts` fed by
+`dashboard.numbers.SurveyNumbers`, the deck from `exports.deck`. Those modules import no
+Streamlit; they are imported only when the command runs, so the other commands stay quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from analysis.aggregate import DENOMINATORS
+from analysis.i18n import t
+from analysis.load import BUNDLED_WORKBOOK
+
+OVERVIEW = "oversikt"  # the respondents chart of page Oversikt; the other sections are the codebook's
+DISPLAYS = ("share", "distribution")
+
+
+def add_parser(sub) -> None:
+    """Register the `deck` command on the CLI's subparsers (called from analysis.cli)."""
+    deck = sub.add_parser("deck", help="PowerPoint deck (16:9) of a page's charts, e.g. one per municipality")
+    deck.add_argument("file", nargs="?", default=str(BUNDLED_WORKBOOK), help="survey workbook (default: the bundled one)")
+    deck.add_argument("--municipality", default=None, metavar="NAME",
+                      help="only this municipality's respondents (default: everyone)")
+    deck.add_argument("--section", action="append", default=None, metavar="NAME",
+                      help="a page: oversikt or a codebook section (erfaringer, mulighetsrom, …); repeat for more; "
+                           "default: every codebook section in order")
+    deck.add_argument("--display", choices=DISPLAYS, default="share",
+                      help="share: the headline share per group (default); distribution: every answer")
+    deck.add_argument("--denominator", choices=list(DENOMINATORS), default="report",
+                      help="report: all who answered incl. 'Vet ikke' (default); substantive: 'Vet ikke' excluded")
+    # Also accepted after the command; SUPPRESS keeps the global `--language` when it is not given here.
+    deck.add_argument("--language", choices=["nb", "en"], default=argparse.SUPPRESS, help="language of the deck")
+    deck.add_argument("--out", required=True, metavar="FILE.pptx", help="where to write the deck")
+    deck.set_defaults(handler=cmd_deck)
+
+
+def _municipality(survey, name: str) -> str:
+    """The codebook's spelling of a municipality given in any case."""
+    from analysis.cli import CliError
+
+    values = survey.breakdowns[next(iter(survey.breakdowns))].values
+    match = next((value for value in values if value.casefold() == name.strip().casefold()), None)
+    if match is None:
+        raise CliError(t("cli.deck.unknown_municipality", value=name, allowed=", ".join(values)))
+    return match
+
+
+def cmd_deck(args: argparse.Namespace) -> int:
+    from analysis.cli import CliError, load
+    from dashboard import charts
+    from dashboard.numbers import SurveyNumbers
+    from dashboard.view import view_for
+    from exports.deck import build_deck
+
+    language = args.language
+    survey = load(args.file)
+    unit = next(iter(survey.breakdowns))
+    filters = {unit: [_municipality(survey, args.municipality)]} if args.municipality else {}
+    view = view_for(survey, language=language, filters=filters, display=args.display, denominator=args.denominator)
+    sections = args.section or survey.sections()
+    allowed = [OVERVIEW, *survey.sections()]
+    unknown = [section for section in sections if section not in allowed]
+    if unknown:
+        raise CliError(t("cli.deck.unknown_section", language, value=unknown[0], allowed=", ".join(allowed)))
+    numbers = SurveyNumbers(survey)
+    drawn = []
+    for section in sections:
+        drawn += ([charts.respondents_chart(survey, view, numbers)] if section == OVERVIEW
+                  else charts.section_charts(survey, view, section, numbers))
+    title = (charts.section_title(sections[0], language) if len(sections) == 1
+             else survey.meta_text("title", language) or survey.source)
+    out = Path(args.out)
+    out.write_bytes(build_deck(drawn, title=title, cover=charts.cover_lines(survey, view), language=language))
+    print(t("cli.deck.written", language, path=str(out), slides=len(drawn) + 1))
+    return 0
