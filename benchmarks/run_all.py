@@ -1,0 +1,61 @@
+"""All four benchmarks in sequence (`make bench`); each prints its own figures and ratios.
+
+1. core_scale.py         — core vs numpy floor vs naive crosstab loop, 10³…10⁶ respondents
+2. browser_latency.py    — filter change and first chart in Chromium, ours vs a minimal app
+3. upload_parse.py       — 100 000-row workbook: load_upload vs calamine's bare read
+4. concurrent_viewers.py — 10, 25, 50 viewers for 120 s each against one server
+
+Each runs in its own process (so one's memory does not weigh on the next). On an idle
+2-core machine the full run takes about 20 minutes (4 is ~8 of them); `--quick` runs smaller
+versions (1: up to 10⁵; 2: fewer samples; 3: 20 000 rows; 4: 20 s rounds) in about 6.
+Run a benchmark alone for its own options.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+FULL = [
+    ("core_scale.py", []),
+    ("browser_latency.py", []),
+    ("upload_parse.py", []),
+    ("concurrent_viewers.py", []),
+]
+QUICK = [
+    ("core_scale.py", ["--sizes", "1000,10000,100000"]),
+    ("browser_latency.py", ["--samples", "8", "--cold-samples", "4"]),
+    ("upload_parse.py", ["--rows", "20000", "--repeat", "2"]),
+    ("concurrent_viewers.py", ["--quick"]),
+]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller versions of every benchmark")
+    parser.add_argument("--only", default="", help="comma-separated numbers (1-4) of the benchmarks to run")
+    args = parser.parse_args(argv)
+    plan = QUICK if args.quick else FULL
+    chosen = {int(n) for n in args.only.split(",") if n} or {1, 2, 3, 4}
+    failed = []
+    started = time.monotonic()
+    for number, (script, options) in enumerate(plan, start=1):
+        if number not in chosen:
+            continue
+        print(f"\n=== {number}. {script} {' '.join(options)}", flush=True)
+        began = time.monotonic()
+        code = subprocess.call([sys.executable, str(HERE / script), *options], cwd=HERE.parent)
+        print(f"--- {script}: {time.monotonic() - began:.0f} s, exit {code}", flush=True)
+        if code:
+            failed.append(script)
+    print(f"\nall benchmarks: {time.monotonic() - started:.0f} s" + (f"; failed: {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
