@@ -194,18 +194,28 @@ def load_workbook(source: Source = BUNDLED_WORKBOOK, name: str | None = None) ->
     return survey
 
 
-def validate_workbook(source: Source, name: str | None = None) -> tuple[Survey | None, list[Problem]]:
-    """Check a workbook; return the survey (None if there are errors) and all problems."""
-    label = source_name(source, name)
+def read_required_sheets(
+    source: Source, required: tuple[str, ...], name: str | None = None
+) -> tuple[dict[str, pd.DataFrame] | None, list[Problem]]:
+    """All sheets keyed by lower-case name, or None and a problem per missing sheet."""
     try:
         sheets = read_sheets(source, name)
     except SurveyError as err:
         return None, err.problems
     lowered = {str(k).strip().lower(): v for k, v in sheets.items()}
-    missing = [s for s in SHEETS if s not in lowered]
+    missing = [s for s in required if s not in lowered]
     if missing:
         found = ", ".join(str(k) for k in sheets) or "-"
         return None, [Problem("missing_sheet", sheet=s, params={"expected": s, "found": found}) for s in missing]
+    return lowered, []
+
+
+def validate_workbook(source: Source, name: str | None = None) -> tuple[Survey | None, list[Problem]]:
+    """Check a workbook; return the survey (None if there are errors) and all problems."""
+    label = source_name(source, name)
+    lowered, problems = read_required_sheets(source, SHEETS, name)
+    if lowered is None:
+        return None, problems
     responses = _frame_with_header(lowered["responses"])
     codebook = _frame_with_header(lowered["codebook"])
     meta_problems, meta = _read_meta(_frame_with_header(lowered["meta"]))

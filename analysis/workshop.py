@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.i18n import t
-from analysis.load import Source, _frame_with_header, cell_text, formula_cells, read_sheets, source_name, spreadsheet_row
+from analysis.load import (Source, _frame_with_header, cell_text, formula_cells, read_required_sheets, source_name,
+                           spreadsheet_row)
 from analysis.problems import Problem, SurveyError
 
 BUNDLED_WORKSHOP = Path(__file__).resolve().parent.parent / "data" / "workshop_2022.xlsx"
@@ -278,15 +279,9 @@ def validate_workshop(source: Source, name: str | None = None) -> tuple[Workshop
     column, like the survey loader's, so a facilitator can fix a file in one pass.
     """
     label = source_name(source, name)
-    try:
-        sheets = read_sheets(source, name)
-    except SurveyError as err:
-        return None, err.problems
-    lowered = {str(k).strip().lower(): v for k, v in sheets.items()}
-    missing = [s for s in ("scores", "areas") if s not in lowered]
-    if missing:
-        found = ", ".join(str(k) for k in sheets) or "-"
-        return None, [Problem("missing_sheet", sheet=s, params={"expected": s, "found": found}) for s in missing]
+    lowered, missing_problems = read_required_sheets(source, ("scores", "areas"), name)
+    if lowered is None:
+        return None, missing_problems
     problems: list[Problem] = []
     for sheet, cells in formula_cells(source).items():
         for row, _column, formula in cells:
