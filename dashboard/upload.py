@@ -24,8 +24,10 @@ import streamlit as st
 from analysis.codebook import Survey
 from analysis.i18n import t
 from analysis.intake import Limits, load_upload
+from analysis.load import BUNDLED_WORKBOOK
 from analysis.problems import Problem
 from analysis.rounds import round_column
+from analysis.template import write_template
 from dashboard import data, state
 from dashboard.rounds_view import ITEM_KEY
 
@@ -114,6 +116,18 @@ def max_upload_mb(limits: Limits) -> int:
     except Exception:  # noqa: BLE001 - an unreadable option leaves the data owner's limit
         return mine
     return min(mine, server)
+
+
+@st.cache_resource(show_spinner=False)
+def template_bytes() -> bytes:
+    """The blank template (the same for everyone; written once per process, not per rerun)."""
+    return write_template()
+
+
+@st.cache_resource(show_spinner=False)
+def example_bytes(key: str) -> bytes:
+    """The bundled workbook's bytes, read once per version of the file (`key`: size and mtime)."""
+    return BUNDLED_WORKBOOK.read_bytes()
 
 
 # ------------------------------------------------------------------ the session's data source

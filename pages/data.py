@@ -13,8 +13,8 @@ from analysis.formatting import format_number
 from analysis.i18n import t
 from analysis.intake import Limits
 from analysis.load import BUNDLED_WORKBOOK
-from analysis.template import survey_workbook, write_template
-from dashboard import docs, layout, tables, upload
+from analysis.template import survey_workbook
+from dashboard import data, docs, layout, tables, upload
 
 survey, view = layout.page()
 language = view.language
@@ -95,10 +95,10 @@ else:
 st.header(t("ui.data.start_title", language), divider="gray")
 left, right = st.columns(2)
 xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-left.download_button(t("ui.data.download_template", language), write_template(), file_name="mal_undersokelse.xlsx",
+left.download_button(t("ui.data.download_template", language), upload.template_bytes(), file_name="mal_undersokelse.xlsx",
                      mime=xlsx, on_click="ignore", icon=":material/download:", key="data-template")
 left.caption(t("ui.data.template_help", language))
-right.download_button(t("ui.data.download_example", language), BUNDLED_WORKBOOK.read_bytes(),
+right.download_button(t("ui.data.download_example", language), upload.example_bytes(data.bundled_source().key),
                       file_name=BUNDLED_WORKBOOK.name, mime=xlsx, on_click="ignore", icon=":material/download:",
                       key="data-example")
 right.caption(t("ui.data.example_help", language))
