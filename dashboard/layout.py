@@ -116,15 +116,23 @@ def chart_block(chart: Chart, language: str) -> None:
         table_block(chart.frame, chart.key, language, chart=chart)
 
 
+@st.cache_data(max_entries=1024, show_spinner=False)
+def shown_table(frame: pd.DataFrame, language: str) -> pd.DataFrame:
+    """`tables.shown`, cached by the frame's content: formatting every number as text was ~15 %
+    of a section page's rerun (cProfile of Erfaringer; docs/performance.md), and the
+    same protected rows come back whenever a viewer returns to a view."""
+    return tables.shown(frame, language)
+
+
 def table_block(frame: pd.DataFrame, name: str, language: str, scrollable: bool = False,
                 chart: Chart | None = None) -> None:
     """A table as shown (numbers in the language's format) and its CSV download; under a chart
     also XLSX, PNG and SVG. Static by default — light in the browser, and a page has a dozen;
     `scrollable` for a wide table."""
     if scrollable:
-        st.dataframe(tables.shown(frame, language), hide_index=True, key=f"table-{name}")
+        st.dataframe(shown_table(frame, language), hide_index=True, key=f"table-{name}")
     else:
-        st.table(tables.shown(frame, language), hide_index=True, border="horizontal")
+        st.table(shown_table(frame, language), hide_index=True, border="horizontal")
     downloads_row(frame, name, language, chart)
 
 
