@@ -290,7 +290,8 @@ def workshop_chart(table: pd.DataFrame, *, key: str, title: str, subtitle_text: 
 
     def draw(style: Style) -> go.Figure:
         return figures.styled(matrix_figure(table, split=split, title=title, subtitle=subtitle_text, language=language,
-                                            highlight=list(sectors) if sectors else None), style)
+                                            highlight=list(sectors) if sectors else None,
+                                            title_width=_width(style, figures.TITLE_WIDTH)), style)
 
     shown = table if not sectors else table[table["sector"].isin(list(sectors))]
     scored = int((table["groups"] > 0).sum())

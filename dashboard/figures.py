@@ -503,7 +503,7 @@ class Style:
 
 
 SCREEN = Style()
-PRESENTATION = Style(scale=1.8, min_height=560, max_height=820, title_width=70)  # 1920×1080, from the back of a room
+PRESENTATION = Style(scale=1.8, min_height=680, max_height=860, title_width=90)  # 1920×1080, from the back of a room
 SLIDE = Style(scale=1.6, min_height=480, max_height=800, title_width=88, show_title=False)  # question = slide title
 
 _PX_KEYS = {"size", "thickness", "minsize", "ticklabelstandoff", "tracegroupgap", "height"}

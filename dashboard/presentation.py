@@ -43,7 +43,8 @@ CSS = """
 [data-testid="stMainBlockContainer"] { padding: 0.8rem 2.2rem 0.4rem 2.2rem !important; max-width: 100% !important; }
 [data-testid="stMain"] [data-testid="stCaptionContainer"], [data-testid="stMain"] [data-testid="stCaptionContainer"] p {
   font-size: 1.25rem !important; }
-[data-testid="stMain"] [data-testid="stButton"] button p { font-size: 1.3rem !important; }
+[data-testid="stMain"] button[data-testid^="stBaseButton"] { min-height: 3rem; padding: 0.4rem 1.4rem; }
+[data-testid="stMain"] button[data-testid^="stBaseButton"] p { font-size: 1.3rem !important; }
 .presentation-position { font-size: 1.4rem; color: #5C6670; }
 </style>
 """

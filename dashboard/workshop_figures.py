@@ -66,7 +66,8 @@ def _axis_range(values: pd.Series, line: float, split: str) -> list[float]:
 
 
 def matrix_figure(table: pd.DataFrame, *, split: str = "mean", title: str, subtitle: str = "", language: str = "nb",
-                  colours: dict[str, str] | None = None, highlight: Sequence[str] | None = None) -> go.Figure:
+                  colours: dict[str, str] | None = None, highlight: Sequence[str] | None = None,
+                  title_width: int = figures.TITLE_WIDTH) -> go.Figure:
     """The 2×2 matrix of a ranking table (`analysis.workshop.ranking_table`).
 
     `split`: "mean" (lines at the mean of the areas' means) or "scale" (at 5.5). The lines are
@@ -110,9 +111,9 @@ def matrix_figure(table: pd.DataFrame, *, split: str = "mean", title: str, subti
     if scored.empty:
         figure.add_annotation(text=t("ui.workshop.no_scores", language), x=0.5, y=0.5, xref="x domain",
                               yref="y domain", showarrow=False, font={"size": 16, "color": theme.MUTED_TEXT})
-    title_block = figures.chart_title(title, subtitle)
+    title_block = figures.chart_title(title, subtitle, title_width)
     names = [trace.name for trace in figure.data]
-    legend = figures.legend_rows(names, figures.TITLE_WIDTH) if names else 0
+    legend = figures.legend_rows(names, title_width) if names else 0
     figure.update_layout(**figures.base_layout(language, title_block, PLOT_HEIGHT, legend=legend, bottom=56))
     axis = {"gridcolor": theme.GRID_COLOUR, "zeroline": False, "showline": True, "linecolor": theme.GRID_COLOUR}
     figure.update_xaxes(title=t("ui.workshop.axis.feasibility", language), range=x_range, **axis)
