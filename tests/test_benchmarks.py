@@ -1,0 +1,32 @@
+"""The benchmark scripts still run: benchmark 1 at a tiny size prints a row with its ratios.
+
+No timing is asserted (machines here are noisy); the figures live in docs/performance.md.
+The browser benchmarks (2 and 4) are not run here: they take minutes.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+
+def test_core_scale_prints_ratios_at_a_tiny_size(capsys):
+    import core_scale
+
+    assert core_scale.main(["--sizes", "200", "--items", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    row = next(line.split() for line in lines if line.split()[:1] == ["200"])
+    core, floor, naive, core_floor, naive_core = (float(value) for value in row[1:6])
+    assert core > 0 and floor > 0 and naive > 0
+    assert core_floor > 0 and naive_core > 0
+    assert any(line.startswith("targets:") for line in lines)
+
+
+def test_p95_interpolates_like_numpy():
+    from browser_support_path import p95
+
+    assert p95([1.0, 2.0, 3.0, 4.0, 5.0]) == 4.8
+    assert p95([2.0]) == 2.0
