@@ -13,24 +13,12 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from dashboard import charts as chart_plans
 from dashboard import figures
-from test_workshop_pages import PIN, warm_server, workshop_env  # noqa: F401 (fixtures)
+from test_workshop_pages import PIN, open_page, warm_server, workshop_env  # noqa: F401 (fixtures)
 
-APP = str(ROOT / "app.py")
 PAGE_FILES = ["pages/oversikt.py", "pages/erfaringer.py", "pages/mulighetsrom.py", "pages/utforsk.py",
               "pages/prioriteringer.py"]
-
-
-def open_page(page: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def specs(at: AppTest) -> list[dict]:
