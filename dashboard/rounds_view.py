@@ -38,6 +38,32 @@ def with_group_label(table: pd.DataFrame, by: Sequence[str], language: str) -> p
     return table.assign(**{GROUP_COLUMN: labels})
 
 
+def rounds_chart(survey: Survey, view, item: Item, table: pd.DataFrame, column: str, groups: Sequence[str],
+                 min_n: int):
+    """The share of `item` per round (bars side by side, 95 % whiskers) in each group (down the
+    axis), as a `dashboard.charts.Chart` — so it carries the same table, bases, notes and
+    downloads as every other chart. `table`: protected rows grouped by (*groups, column)."""
+    from dashboard import charts, figures, tables, theme  # noqa: PLC0415 - charts imports figures (Plotly): only for the page
+
+    language = view.language
+    rows = with_group_label(table[table["item_id"] == item.id], groups, language)
+    by = (*groups, column)
+    share = t("ui.chart.share_of", language, measure=tables.measure_label(item, language))
+    text = charts.subtitle(view, share, charts.denominator_text(view))
+    colours = theme.breakdown_colours(survey)
+    title = item.title(language)
+
+    def draw(style):
+        return figures.styled(figures.headline_figure(
+            rows, by=(GROUP_COLUMN, column), colours=colours, title=title, subtitle=text, language=language,
+            min_n=min_n, title_width=style.title_width or figures.WIDE_TITLE), style)
+
+    return charts._chart(survey, view, key=f"{item.id}-runder", title=title, subtitle_text=text,
+                         frame=tables.headline_frame(rows, by, survey, language, min_n), rows=rows,
+                         by=(GROUP_COLUMN, column), min_n=min_n, draw=draw, style=figures.SCREEN,
+                         base_note=charts.denominator_text(view), wide=True)
+
+
 def p_text(value, language: str) -> str:
     if value is None or pd.isna(value):
         return ""

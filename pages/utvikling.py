@@ -11,7 +11,7 @@ import streamlit as st
 
 from analysis.i18n import t
 from analysis.rounds import changes_between_rounds, round_column, round_coverage
-from dashboard import data, docs, figures, layout, rounds_view, state, tables, theme
+from dashboard import data, docs, layout, rounds_view, state, tables
 
 survey, view = layout.page()
 language, min_n = view.language, data.threshold(survey)
@@ -46,13 +46,7 @@ if items:
     table = data.headline(view, list(items), by)
     table = table[table[column].isin(rounds)]
     changes = changes_between_rounds(table, column, rounds, groups)
-    rows = rounds_view.with_group_label(table[table["item_id"] == chosen.id], groups, language)
-    share = t("ui.chart.share_of", language, measure=tables.measure_label(chosen, language))
-    figure = figures.headline_figure(rows, by=(rounds_view.GROUP_COLUMN, column), colours=theme.breakdown_colours(survey),
-                                     title=chosen.title(language),
-                                     subtitle=layout.subtitle(view, share, layout.denominator_text(view)),
-                                     language=language, min_n=min_n, title_width=figures.WIDE_TITLE)
-    layout.chart_block(figure, tables.headline_frame(rows, by, survey, language, min_n), f"{chosen.id}-runder", language)
+    layout.chart_block(rounds_view.rounds_chart(survey, view, chosen, table, column, groups, min_n), language)
 
     st.subheader(t("ui.rounds.change_title", language))
     mine = changes[changes["item_id"] == chosen.id] if len(changes) else changes
