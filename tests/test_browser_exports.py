@@ -3,9 +3,10 @@
 The acceptance test: a leader filters Erfaringer to their municipality, downloads the page's
 PPTX and opens it (python-pptx) — every chart is a slide with the same numbers as on screen.
 Also: a chart's PNG download; presentation mode at 1920×1080 (screenshot in test-artifacts/),
-and previous/next by button and by arrow key.
+previous/next by button and by arrow key, and a live workshop matrix that keeps refreshing.
 
-Shares the session's server and browser (tests/browser_support.py).
+Shares the session's server and browser (tests/browser_support.py); the live workshop has a
+server of its own, with an empty workshop store.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pptx import Presentation
 
 from analysis.formatting import NBSP, format_pct
 from browser_support import (ARTIFACTS, CHART, EXCEPTION, MAIN, WAIT_MS, chart_titles, chart_values, open_app,
-                             wait_for_charts, wait_for_idle)
+                             require_chromium, start_streamlit, stop_process, wait_for_charts, wait_for_idle)
 from test_browser_dashboard import choose_in_multiselect, wait_for_new_values
 
 pytestmark = pytest.mark.browser
@@ -132,3 +133,31 @@ def test_presentation_mode_at_full_hd(app_server, browser):
         assert "presentasjon" not in parse_qs(urlparse(page.url).query)
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """A server with its own empty workshop store, refreshing every 2 s; and that store."""
+    require_chromium()
+    from analysis.workshop_store import WorkshopStore
+
+    env = {"WORKSHOP_FACILITATOR_PIN": "2718", "WORKSHOP_DATA_DIR": str(tmp_path_factory.mktemp("live-var")),
+           "WORKSHOP_DATABASE_URL": "", "WORKSHOP_REFRESH_SECONDS": "2"}
+    process, url = start_streamlit(env=env, log_name="streamlit-presentation-live.log")
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in env.items():
+            patch.setenv(key, value)
+        with WorkshopStore(facilitator_pin="2718") as store:
+            yield url, store
+    stop_process(process)
+
+
+def test_live_matrix_keeps_refreshing_in_presentation_mode(live_server, page):
+    url, store = live_server
+    session = store.open_session("2718", "Regionrådet", ["A", "B"], areas=[("Vei", "Teknisk"), ("Skole", "Oppvekst")])
+    open_app(page, f"{url}/verksted_visning?kode={session.join_code}&presentasjon=1")
+    assert "0 av 2 grupper" in slide_title(page)
+    store.submit(session.join_code, "A", {"Vei": (8, 7), "Skole": (5, 5)})
+    # no click, no reload: the fragment's timer rereads the scores
+    page.locator(f"{CHART} .gtitle", has_text="1 av 2 grupper").wait_for(timeout=WAIT_MS)
+    assert page.locator(f"{CHART} .textpoint").count() == 2
