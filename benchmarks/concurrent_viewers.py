@@ -161,26 +161,35 @@ async def run(sizes: list[int], duration: float, single_duration: float, timeout
             for index in range(1, len(PAGES)):
                 await viewer(browser, url, index, time.monotonic() + 1, warm, 120_000, max_steps=1)
             rounds.append(await run_round(browser, url, process.pid, 1, single_duration, timeout, 0))
+            base = p95(rounds[0].reruns)
+            print("as each round ends:\n" + HEADER + "\n" + row(rounds[0], base), flush=True)
             for n in sizes:
                 rounds.append(await run_round(browser, url, process.pid, n, duration, timeout, ramp=min(10.0, duration / 4)))
-                print(f"  N={n}: done ({len(rounds[-1].reruns)} reruns, {len(rounds[-1].errors)} errors)", flush=True)
+                print(row(rounds[-1], base), flush=True)
             await browser.close()
     finally:
         stop_process(process)
     return rounds
 
 
+HEADER = (f"{'N':>3} {'reruns':>7} {'loads':>6} {'errors':>6} {'rerun p50':>9} {'rerun p95':>9} {'load p50':>8} "
+          f"{'load p95':>8} {'p95 / 1':>8} {'RSS idle MB':>11} {'RSS peak MB':>11} {'MB/session':>10}")
+
+
+def row(r: Round, base: float) -> str:
+    per_session = (r.rss_peak - r.rss_idle) / r.n / 1e6 if r.n else float("nan")
+    ratio = p95(r.reruns) / base if r.reruns else float("nan")
+    return (f"{r.n:>3} {len(r.reruns):>7} {len(r.loads):>6} {len(r.errors):>6} {median(r.reruns):>9.3f} {p95(r.reruns):>9.3f} "
+            f"{median(r.loads):>8.2f} {p95(r.loads):>8.2f} {ratio:>7.2f}× {r.rss_idle / 1e6:>11.0f} {r.rss_peak / 1e6:>11.0f} "
+            f"{per_session:>10.1f}")
+
+
 def report(rounds: list[Round]) -> None:
     single = rounds[0]
     base = p95(single.reruns)
-    print(f"{'N':>3} {'reruns':>7} {'loads':>6} {'errors':>6} {'rerun p50':>9} {'rerun p95':>9} {'load p50':>8} {'load p95':>8} "
-          f"{'p95 / 1':>8} {'RSS idle MB':>11} {'RSS peak MB':>11} {'MB/session':>10}")
+    print(HEADER)
     for r in rounds:
-        per_session = (r.rss_peak - r.rss_idle) / r.n / 1e6 if r.n else float("nan")
-        ratio = p95(r.reruns) / base if r.reruns else float("nan")
-        print(f"{r.n:>3} {len(r.reruns):>7} {len(r.loads):>6} {len(r.errors):>6} {median(r.reruns):>9.3f} {p95(r.reruns):>9.3f} "
-              f"{median(r.loads):>8.2f} {p95(r.loads):>8.2f} {ratio:>7.2f}× {r.rss_idle / 1e6:>11.0f} {r.rss_peak / 1e6:>11.0f} "
-              f"{per_session:>10.1f}")
+        print(row(r, base))
     for r in rounds:
         if r.errors:
             kinds: dict[str, int] = {}
