@@ -5,9 +5,11 @@
 3. upload_parse.py       — 100 000-row workbook: load_upload vs calamine's bare read
 4. concurrent_viewers.py — 10, 25, 50 viewers for 120 s each against one server
 
-Each runs in its own process (so one's memory does not weigh on the next). On an idle
-2-core machine the full run takes about 20 minutes (4 is ~8 of them); `--quick` runs smaller
-versions (1: up to 10⁵; 2: fewer samples; 3: 20 000 rows; 4: 20 s rounds) in about 6.
+Each runs in its own process (so one's memory does not weigh on the next). Run time: on an
+idle 2-core machine the full run should take about 20 minutes (an estimate: 4 alone is at
+least 7 — a single-user minute and 3 × 120 s plus loads — and 2 needs ~60 page loads); on the
+loaded machine of docs/performance.md the shortened runs took ~45 minutes in all. `--quick`
+runs smaller versions (1: up to 10⁵; 2: 8 samples; 3: 20 000 rows; 4: 20 s rounds).
 Run a benchmark alone for its own options.
 """
 
