@@ -86,12 +86,26 @@ def combine_rounds(rounds: Sequence[tuple[str, Survey]]) -> tuple[Survey | None,
         # (municipality) and the second as the group (role), as in a single round.
         breakdowns={**breakdowns, COMBINED_ROUND_COLUMN: round_breakdown},
         responses=combined,
-        meta={**base.meta, "round_column": COMBINED_ROUND_COLUMN},
+        meta={**base.meta, **_pooled_invited(rounds), "round_column": COMBINED_ROUND_COLUMN},
         id_column=id_column,
         source=" + ".join(s.source or label for label, s in rounds),
         codebook=base.codebook,
     )
     return survey, problems
+
+
+def _pooled_invited(rounds: Sequence[tuple[str, Survey]]) -> dict[str, str]:
+    """`invited` (and `invited_<cell>`) for the combined rows: the sum over the rounds, or blank
+    when a round does not say. The last round's count alone would give a response rate over
+    100 % once the rows of every round are counted as answered."""
+    keys = {key for _, survey in rounds for key in survey.meta if key == "invited" or key.startswith("invited_")}
+    pooled = {}
+    for key in keys:
+        try:
+            pooled[key] = str(sum(int(float(survey.meta[key])) for _, survey in rounds))
+        except (KeyError, TypeError, ValueError):
+            pooled[key] = ""
+    return pooled
 
 
 def round_coverage(survey: Survey) -> pd.DataFrame:

@@ -25,6 +25,7 @@ def test_combine_keeps_every_row_and_reports_missing_items(two_rounds):
     assert len(survey.responses) == 20
     assert list(survey.breakdowns["runde"].values) == ["2022", "2024"]
     assert list(survey.breakdowns) == ["kommune", "rolle", "runde"]  # unit and group stay first
+    assert survey.invited == 24  # 12 invited in each round: the response rate stays a rate
     missing = [p for p in problems if p.code == "round_item_missing"]
     assert [(p.column, p.params["rounds"]) for p in missing] == [("q3", "2024")]
     assert "finnes ikke i runden/rundene 2024" in missing[0].message()
