@@ -13,4 +13,5 @@ st.set_page_config(page_icon=":material/bar_chart:", layout="wide")
 survey, view = layout.frame()
 page = st.navigation(navigation.pages(view.language, survey))
 if not presentation.show(page, survey, view):  # presentation mode draws its slide instead of the page
+    layout.rounds_note(survey, view, page)
     page.run()

@@ -13,7 +13,7 @@ import streamlit as st
 from analysis.codebook import Item, Survey
 from analysis.i18n import NB, t
 from analysis.problems import SurveyError
-from dashboard import charts, comparisons, data, figures, presentation, rounds_view, state, tables, upload
+from dashboard import charts, comparisons, data, figures, navigation, presentation, rounds_view, state, tables, upload
 from dashboard.charts import Chart, denominator_text, selection_text, subtitle  # noqa: F401 (pages use them from here)
 from dashboard.state import View
 from exports import charts as chart_files
@@ -53,11 +53,15 @@ def frame() -> tuple[Survey, View]:
     st.session_state[VIEW_KEY] = view
     if not presentation.sidebar_toggle(view.language):  # a slide carries its own short provenance note
         banner(survey, view.language)
-    pooled = rounds_view.pooled_note(survey, view)
-    if pooled:
-        st.caption(pooled)
     notices(view.language)
     return survey, view
+
+
+def rounds_note(survey: Survey, view: View, page: st.Page) -> None:
+    """On a page that counts several survey rounds together, a line that says so."""
+    pooled = rounds_view.pooled_note(survey, view) if navigation.pools_rounds(page) else ""
+    if pooled:
+        st.caption(pooled)
 
 
 def page() -> tuple[Survey, View]:

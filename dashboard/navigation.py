@@ -32,21 +32,23 @@ class PageEntry:
     default: bool = False
     visibility: str = "visible"  # "hidden": reachable by its link, not in the menu
     section: str | None = None  # the codebook section the page shows, if it is a section page
+    pools_rounds: bool = False  # counts every row of the survey, so several rounds together
 
 
 PAGES: list[PageEntry] = [
-    PageEntry("pages/oversikt.py", "ui.page.oversikt.title", "oversikt", ":material/dashboard:", default=True),
+    PageEntry("pages/oversikt.py", "ui.page.oversikt.title", "oversikt", ":material/dashboard:", default=True,
+              pools_rounds=True),
     PageEntry("pages/erfaringer.py", "ui.page.erfaringer.title", "erfaringer", ":material/history:",
-              section="erfaringer"),
+              section="erfaringer", pools_rounds=True),
     PageEntry("pages/mulighetsrom.py", "ui.page.mulighetsrom.title", "mulighetsrom", ":material/lightbulb:",
-              section="mulighetsrom"),
+              section="mulighetsrom", pools_rounds=True),
     PageEntry("pages/prioriteringer.py", "ui.page.prioriteringer.title", "prioriteringer", ":material/grid_view:"),
     PageEntry("pages/verksted_fasilitator.py", "ui.page.verksted_fasilitator.title", "verksted_fasilitator",
               ":material/groups:"),
     PageEntry("pages/verksted.py", "ui.page.verksted.title", "verksted", ":material/edit_note:", visibility="hidden"),
     PageEntry("pages/verksted_visning.py", "ui.page.verksted_visning.title", "verksted_visning", ":material/tv:",
               visibility="hidden"),
-    PageEntry("pages/utforsk.py", "ui.page.utforsk.title", "utforsk", ":material/query_stats:"),
+    PageEntry("pages/utforsk.py", "ui.page.utforsk.title", "utforsk", ":material/query_stats:", pools_rounds=True),
     PageEntry("pages/utvikling.py", "ui.page.utvikling.title", "utvikling", ":material/timeline:"),
     # Data (upload your own survey) goes last.
     PageEntry("pages/data.py", "ui.page.data.title", "data", ":material/upload_file:"),
@@ -68,6 +70,14 @@ def pages(language: str, survey: Survey | None = None) -> list[st.Page]:
 
 
 LAST_SECTION_ENTRY = [entry for entry in PAGES if entry.section][-1]
+
+
+def pools_rounds(page: st.Page) -> bool:
+    """Whether `page` counts the survey's rows as they are — several rounds together (then it
+    says so); a page that is no entry is one of the survey's own section pages."""
+    path = page.url_path
+    entry = next((e for e in PAGES if e.url_path == path or (e.default and path == "")), None)
+    return entry.pools_rounds if entry else True
 
 
 def extra_section_pages(sections: list[str]) -> list[st.Page]:

@@ -18,7 +18,7 @@ import pandas as pd
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "school"
 LIKERT = "Helt uenig | Litt uenig | Verken enig eller uenig | Litt enig | Helt enig | Vet ikke"
-MUNICIPALITIES = {"Skogby": 24, "Fjellvik": 18, "Elvdal": 14}  # staff answering per municipality
+MUNICIPALITIES = {"Skogby": 40, "Fjellvik": 30, "Elvdal": 24}  # staff answering per municipality
 ROLES = ("Lærer", "Assistent", "Skoleleder")
 ROLE_WEIGHTS = (0.62, 0.26, 0.12)
 
@@ -89,7 +89,7 @@ def write(year: int) -> Path:
         ("title", f"Skolemiljø blant ansatte {year}"),
         ("title_en", f"School environment among staff {year}"),
         ("year", year),
-        ("invited", 70),
+        ("invited", 120),
         ("region", "Dalregionen"),
         ("reconstructed", "true"),
         ("provenance", "Oppdiktet eksempel laget av scripts/build_school_example.py for å prøve dashboardet på en "

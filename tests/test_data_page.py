@@ -136,6 +136,11 @@ def test_two_rounds_uploaded_together_show_the_change():
     assert (change.loc[change["Merknad"] != "", "Endring (prosentpoeng)"] == "").all(), "hidden groups carry no numbers"
     partial = at.table[-1].value  # the last static table: questions not asked in every round
     assert list(partial.iloc[:, 0]) == ["Plan for leseopplæring"] and list(partial.iloc[:, 1]) == ["2025"]
+    assert not any("teller rundene" in c.value for c in at.caption), "Utvikling does not pool the rounds"
+    visit(at, "pages/oversikt.py")
+    assert any("teller rundene 2024, 2025 sammen" in c.value for c in at.caption)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Invitert"] == "240" and metrics["Svarte"] == "188", "invited summed over the rounds"
 
 
 def test_without_rounds_utvikling_says_how_to_add_them():
