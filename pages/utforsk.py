@@ -15,7 +15,8 @@ items = {item.id: item for item in survey.ordered_items()}
 def item_name(item_id: str) -> str:
     item = items[item_id]
     label = item.text("label", language)
-    return f"{item.subsection}: {label}" if item.kind == "multi_select" else label
+    # An option is named with its question's heading (the whole question when there is no subsection).
+    return f"{item.subsection or item.text('question', language)}: {label}" if item.kind == "multi_select" else label
 
 
 chosen = items[state.bound_selectbox(st, t("ui.explore.item", language), list(items), state.EXPLORE_ITEM_KEY, item_name)]

@@ -95,7 +95,8 @@ def test_template_filled_and_uploaded_is_shown_on_every_page():
     visit(at, "pages/oversikt.py")
     assert {m.label: m.value for m in at.metric}["Svarte"] == "12"
     visit(at, "pages/utforsk.py")
-    assert set(at.selectbox(key="sporsmal").options) >= {"Gevinster", "Tettere samarbeid"}
+    assert set(at.selectbox(key="sporsmal").options) >= {
+        "Gevinster", "Tettere samarbeid", "Innen hvilke områder bør kommunene samarbeide tettere?: Helse"}
     assert at.multiselect(key="kommune").options == ["Kommune A", "Kommune B"]
 
 
