@@ -105,7 +105,7 @@ right.caption(t("ui.data.example_help", language))
 with st.expander(t("ui.data.format_title", language), icon=":material/description:"):
     st.caption(t("ui.data.format_source", language))
     for heading in ("Sheet `responses` — one row per respondent", "Sheet `codebook` — one row per column of `responses`",
-                    "Sheet `meta` — key / value pairs", "Survey rounds"):
+                    "Sheet `meta` — key / value pairs", "Survey rounds", "Other file types", "Small groups"):
         text = docs.section(heading)
         if text:
             st.markdown(f"#### {heading}\n\n{text}")
