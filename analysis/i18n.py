@@ -744,6 +744,7 @@ EN.update({
 # --- own data: page Data (upload, validation report), page Utvikling (survey rounds), section pages ---
 # Kept in one block so these strings can grow without touching the rest.
 NB.update({
+    "problem.bad_column_name": "kolonnenavnet «{value}» kan bare ha bokstavene a–z og A–Z, sifre og _ (ikke æ, ø, å, mellomrom eller bindestrek) og må begynne med en bokstav eller _, f.eks. «aar» for «år»",
     "ui.page.data.title": "Data",
     "ui.page.data.intro": "Last opp en egen undersøkelse, se valideringsrapporten, og bruk den på alle sidene – bare i denne nettleserøkten.",
     "ui.page.utvikling.title": "Utvikling",
@@ -786,7 +787,7 @@ NB.update({
     "ui.data.col.column": "Kolonne",
     "ui.data.col.value": "Verdi",
     "ui.data.col.message": "Hva er galt / hva du gjør",
-    "ui.rounds.none": "Denne undersøkelsen har bare én runde. For å sammenligne runder: legg alle rundene i én fil med en bakgrunnsvariabel for runden (f.eks. «år») og navngi den i meta som «round_column», eller last opp én .xlsx per runde samtidig på siden Data.",
+    "ui.rounds.none": "Denne undersøkelsen har bare én runde. For å sammenligne runder: legg alle rundene i én fil med en bakgrunnsvariabel for runden (f.eks. kolonnen «aar») og navngi den i meta som «round_column», eller last opp én .xlsx per runde samtidig på siden Data.",
     "ui.rounds.docs": "Slik legger du til runder (docs/data-format.md, «Survey rounds»)",
     "ui.rounds.to_data": "Til siden Data",
     "ui.rounds.too_few": "Utvalget har bare én verdi av «{name}»: {rounds}. Velg minst to runder under «Utvalg» i sidemenyen (eller ingen, for alle).",
@@ -811,6 +812,7 @@ NB.update({
     "ui.rounds.col.asked_in": "Stilt i runde(ne)",
 })
 EN.update({
+    "problem.bad_column_name": "the column name “{value}” may hold only the letters a–z and A–Z, digits and _ (no æ, ø, å, spaces or hyphens) and must start with a letter or _, e.g. “aar” for “år”",
     "ui.page.data.title": "Data",
     "ui.page.data.intro": "Upload a survey of your own, read the validation report, and use it on every page – in this browser session only.",
     "ui.page.utvikling.title": "Change over time",
@@ -853,7 +855,7 @@ EN.update({
     "ui.data.col.column": "Column",
     "ui.data.col.value": "Value",
     "ui.data.col.message": "What is wrong / what to do",
-    "ui.rounds.none": "This survey has one round only. To compare rounds: put every round in one file with a grouping variable for the round (e.g. “year”) named in meta as “round_column”, or upload one .xlsx per round together on the Data page.",
+    "ui.rounds.none": "This survey has one round only. To compare rounds: put every round in one file with a grouping variable for the round (e.g. the column “year”) named in meta as “round_column”, or upload one .xlsx per round together on the Data page.",
     "ui.rounds.docs": "How to add rounds (docs/data-format.md, “Survey rounds”)",
     "ui.rounds.to_data": "To the Data page",
     "ui.rounds.too_few": "The selection holds one value of “{name}” only: {rounds}. Choose at least two rounds under “Selection” in the sidebar (or none, for all).",

@@ -289,6 +289,11 @@ def _codebook_rows(codebook: pd.DataFrame) -> tuple[list[tuple[int, CodebookRow]
         except ValidationError as exc:
             for error in exc.errors():
                 column = ".".join(str(p) for p in error["loc"]) or None
+                if column == "column" and error["type"] == "string_pattern_mismatch":
+                    # pydantic would quote the regular expression; say which characters are allowed
+                    problems.append(Problem("bad_column_name", sheet="codebook", row=row_no, column=column,
+                                            value=error.get("input")))
+                    continue
                 problems.append(
                     Problem(
                         "codebook_invalid",

@@ -265,3 +265,39 @@ def test_p_values_are_not_shown_more_precisely_than_meaningful():
     from dashboard.rounds_view import p_text
 
     assert p_text(0.0000001, "nb") == "< 0,001" and p_text(0.25412, "en") == "0.254" and p_text(None, "nb") == ""
+
+
+def test_one_file_with_a_round_column_as_the_docs_say():
+    """docs/data-format.md, "Survey rounds": a breakdown `aar` after the others, named in meta."""
+    sheets = tiny_frames()
+    later = sheets["responses"].assign(id=lambda f: "B" + f["id"], q1="I stor grad")
+    sheets["responses"] = pd.concat([sheets["responses"].assign(aar="2022"), later.assign(aar="2024")], ignore_index=True)
+    year = pd.DataFrame([{"column": "aar", "kind": "breakdown", "question": "År", "label": "År", "scale": "2022 | 2024"}])
+    sheets["codebook"] = pd.concat([sheets["codebook"].iloc[:3], year, sheets["codebook"].iloc[3:]], ignore_index=True)
+    sheets["meta"] = pd.concat([sheets["meta"], pd.DataFrame([{"key": "round_column", "value": "aar"}])], ignore_index=True)
+    sheets["meta"].loc[sheets["meta"]["key"] == "invited", "value"] = "24"
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    at = use(upload(start(), {"to_runder.xlsx": buffer.getvalue()}))
+    visit(at, "pages/utvikling.py")
+    assert at.radio(key="inndeling").value == ("rolle",), "the round is not the default grouping"
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert [trace["name"] for trace in chart["data"] if trace["type"] == "bar"] == ["2022", "2024"]
+
+
+def test_a_column_name_with_norwegian_letters_gets_a_plain_message():
+    from analysis.intake import load_upload
+
+    sheets = tiny_frames()
+    sheets["codebook"].loc[sheets["codebook"]["column"] == "q1", "column"] = "gevinst_år"
+    sheets["responses"] = sheets["responses"].rename(columns={"q1": "gevinst_år"})
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    survey, problems = load_upload({"a.xlsx": buffer.getvalue()})
+    (problem,) = [p for p in problems if p.code == "bad_column_name"]
+    assert survey is None and (problem.sheet, problem.row, problem.value) == ("codebook", 5, "gevinst_år")
+    assert "ikke æ, ø, å" in problem.message() and "pattern" not in problem.message()
