@@ -30,6 +30,7 @@ from analysis.rounds import round_column
 from analysis.template import write_template
 from dashboard import data, state
 from dashboard.rounds_view import ITEM_KEY
+from dashboard.tables import breakdown_label
 
 UPLOAD_KEY_PREFIX = "upload:"
 RESULT_STATE_KEY = "_upload_result"  # the last parsed upload of this session (an `Upload`)
@@ -206,7 +207,7 @@ def summary(survey: Survey, language: str) -> str:
     """One line on what was read: respondents, questions, sections, groupings and rounds."""
     items = survey.ordered_items()
     sections = survey.sections()
-    breakdowns = ", ".join(f"{state_label(survey, column, language)} ({len(b.values)})"
+    breakdowns = ", ".join(f"{breakdown_label(survey, column, language)} ({len(b.values)})"
                            for column, b in survey.breakdowns.items())
     text = t("ui.data.summary", language, title=survey.meta_text("title", language) or "–",
              respondents=len(survey.responses), items=len(items), sections=len(sections),
@@ -215,11 +216,6 @@ def summary(survey: Survey, language: str) -> str:
     if column:
         text += " " + t("ui.data.summary_rounds", language, rounds=", ".join(survey.breakdowns[column].values))
     return text
-
-
-def state_label(survey: Survey, column: str, language: str) -> str:
-    breakdown = survey.breakdowns[column]
-    return breakdown.label_en if language == "en" and breakdown.label_en else breakdown.label
 
 
 def source_note(survey: Survey, language: str) -> str:
