@@ -79,7 +79,7 @@ def test_csv_download_holds_what_the_chart_shows(app_server, page, tmp_path):
     open_app(page, f"{app_server}/erfaringer")
     values = chart_values(page)
     page.get_by_text("Tabell og nedlasting").first.click()
-    button = page.locator('[data-testid="stDownloadButton"] button').first
+    button = page.locator('[data-testid="stDownloadButton"] button').filter(has_text="Last ned CSV").first
     button.wait_for(state="visible")
     with page.expect_download() as download_info:
         button.click()
