@@ -8,7 +8,8 @@ gets its own controls without code.
 
 Parameters: `lang`, one per breakdown (`kommune`, `rolle`: repeatable), `inndeling`
 (grouping), `fokus` (my municipality vs the rest), `visning` (headline or distribution),
-`nevner` (denominator); page controls such as Utforsk's `sporsmal` use `bound_selectbox`.
+`nevner` (denominator); page controls such as Utforsk's `sporsmal` use `bound_selectbox`;
+`presentasjon` and `lysbilde` belong to presentation mode (`dashboard.presentation`).
 A bound widget keeps the option's label in the URL, as shown in the chosen language:
 `?lang=English&inndeling=Municipality`, `?kommune=Grong&kommune=Lierne&visning=Hele+svarfordelingen`.
 A parameter at its default is left out.
