@@ -93,3 +93,19 @@ def test_file_names_are_plain():
     assert file_stem("Erfaringer") == "erfaringer"
     assert file_stem("Områder for tettere samarbeid / Røyrvik") == "omrader-for-tettere-samarbeid-royrvik"
     assert file_stem("Ærlig talt") == "aerlig-talt"
+
+
+@pytest.mark.browser  # kaleido drives Chromium
+def test_chart_images_have_the_screen_layout_at_high_resolution(page_charts):
+    import struct
+
+    from exports.charts import IMAGE_WIDTH, PNG_SCALE, chart_image
+
+    chart = page_charts[0]
+    height = int(chart.figure.layout.height)
+    png = chart_image(chart, "png")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", png[16:24]) == (IMAGE_WIDTH[False] * PNG_SCALE, height * PNG_SCALE)
+    svg = chart_image(chart, "svg").decode("utf-8")
+    assert svg.startswith("<svg") and f'width="{IMAGE_WIDTH[False]}"' in svg and f'height="{height}"' in svg
+    assert "Gir samarbeidet gevinster?" in svg and "Utvalg: Adm" in svg
