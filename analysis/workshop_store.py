@@ -336,7 +336,10 @@ class WorkshopStore:
 
     def __init__(self, url: str | None = None, *, facilitator_pin: str | None = None, create: bool = True):
         self.url = url or database_url()
-        parsed = make_url(self.url)
+        try:
+            parsed = make_url(self.url)
+        except SQLAlchemyError as err:  # a mistyped WORKSHOP_DATABASE_URL: a message, not a traceback
+            raise WorkshopError("database", detail=f"{type(err).__name__}: {err}") from err
         self.backend = parsed.get_backend_name()
         self._pin = (facilitator_pin or "").strip() or None
         options: dict[str, Any] = {"pool_pre_ping": True}
@@ -344,7 +347,10 @@ class WorkshopStore:
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             options["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
-        self.engine = create_engine(self.url, **options)
+        try:
+            self.engine = create_engine(self.url, **options)
+        except (SQLAlchemyError, ImportError) as err:  # e.g. a driver that is not installed
+            raise WorkshopError("database", detail=f"{type(err).__name__}: {err}") from err
         if self.backend == "sqlite":
             _sqlite_setup(self.engine)
         self._writer = self.engine.execution_options(workshop_write=True)

@@ -159,6 +159,13 @@ def test_sqlite_default_lives_in_the_data_dir_with_wal(tmp_path, monkeypatch):
     assert (tmp_path / "data" / "workshop.sqlite3").exists()
 
 
+@pytest.mark.parametrize("url", ["not a url", "mysql+nodriver://x/y", "oracle://u@h/db"])
+def test_a_bad_database_url_is_one_clear_message(url):
+    with pytest.raises(WorkshopError) as caught:
+        WorkshopStore(url)
+    assert caught.value.describe().startswith("Databasen for verkstedet svarte ikke:")
+
+
 @pytest.mark.postgres
 def test_database_url_from_the_environment(postgres_cluster, monkeypatch):
     url = postgres_cluster.create_database("w_env")
