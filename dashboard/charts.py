@@ -109,7 +109,10 @@ def denominator_text(view: View) -> str:
 def section_title(section: str, language: str) -> str:
     """A page's (codebook section's) name; another survey's section by its own name."""
     key = f"ui.page.{section}.title"
-    return t(key, language) if key in NB else section.replace("_", " ").capitalize()
+    if key in NB:
+        return t(key, language)
+    name = section.replace("_", " ").strip()
+    return name[:1].upper() + name[1:]  # "IKT og læring" stays so (str.capitalize would give "Ikt")
 
 
 def provenance_note(survey: Survey, language: str) -> str:

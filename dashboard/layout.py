@@ -98,7 +98,7 @@ def page_title(key: str, language: str) -> None:
     """The page's title and one-line introduction; a codebook section the catalogue does not
     name (another survey's) is titled by its own name."""
     if f"ui.page.{key}.title" not in NB:
-        st.title(key.replace("_", " ").capitalize())
+        st.title(charts.section_title(key, language))  # the same name as in the menu
         return
     st.title(t(f"ui.page.{key}.title", language))
     st.caption(t(f"ui.page.{key}.intro", language))

@@ -65,7 +65,7 @@ def pages(language: str, survey: Survey | None = None) -> list[st.Page]:
         result.append(st.Page(entry.script, title=t(entry.title_key, language), icon=entry.icon, url_path=entry.url_path,
                               default=entry.default, visibility="hidden" if hidden else entry.visibility))
         if entry is LAST_SECTION_ENTRY and sections:
-            result += extra_section_pages(sections)
+            result += extra_section_pages(sections, language)
     return result
 
 
@@ -80,9 +80,10 @@ def pools_rounds(page: st.Page) -> bool:
     return entry.pools_rounds if entry else True
 
 
-def extra_section_pages(sections: list[str]) -> list[st.Page]:
+def extra_section_pages(sections: list[str], language: str) -> list[st.Page]:
     """A page for each section no entry shows, titled by the section's own name."""
-    from dashboard.layout import section_page  # the page body; imported late, layout imports this package
+    from dashboard.charts import section_title
+    from dashboard.layout import section_page  # the page body; imported late, layout imports this module
 
     known = {entry.section for entry in PAGES if entry.section}
     taken = {entry.url_path for entry in PAGES}
@@ -92,15 +93,9 @@ def extra_section_pages(sections: list[str]) -> list[st.Page]:
             continue
         path = section_url_path(section, taken)
         taken.add(path)
-        pages_.append(st.Page(partial(section_page, section), title=section_title(section), url_path=path,
+        pages_.append(st.Page(partial(section_page, section), title=section_title(section, language), url_path=path,
                               icon=":material/topic:"))
     return pages_
-
-
-def section_title(section: str) -> str:
-    """A codebook section as a page title: "skolemiljø" → "Skolemiljø", "ikt_bruk" → "Ikt bruk"."""
-    text = section.replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
 
 
 def section_url_path(section: str, taken: set[str]) -> str:

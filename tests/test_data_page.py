@@ -241,12 +241,13 @@ def test_docs_section_is_read_from_the_file():
 
 
 def test_section_addresses_are_ascii_and_unique():
-    from dashboard.navigation import section_title, section_url_path
+    from dashboard.charts import section_title
+    from dashboard.navigation import section_url_path
 
     assert section_url_path("Skolemiljø og læring", set()) == "skolemiljo-og-laering"
     assert section_url_path("data", {"data"}) == "data-2"
     assert section_url_path("!!!", set()) == "seksjon"
-    assert section_title("hjem_og_skole") == "Hjem og skole"
+    assert section_title("hjem_og_skole", "nb") == "Hjem og skole" and section_title("IKT og læring", "en") == "IKT og læring"
 
 
 def test_survey_written_back_as_a_workbook_loads_the_same():
