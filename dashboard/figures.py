@@ -465,10 +465,14 @@ def respondents_figure(table: pd.DataFrame, *, by: Sequence[str], colours: Colou
             "cliponaxis": False, "hovertemplate": "%{x}: %{y}<extra>" + (value or "") + "</extra>",
         })
         if (~shown).any():
-            traces.append({"type": "scatter", "mode": "text", "showlegend": False, "hoverinfo": "skip",
+            # A short word in the bar's slot, the whole note on hover and in the table: two hidden
+            # groups side by side would otherwise write their sentences over each other.
+            traces.append({"type": "scatter", "mode": "text", "showlegend": False,
                            "offsetgroup": value or total, "x": [v for v, keep in zip(x, shown) if not keep],
                            "y": [0] * int((~shown).sum()), "textposition": "top center",
-                           "text": [hidden_note(row, min_n, language) for row in block[~shown].to_dict("records")]})
+                           "text": [f"<i>{t('ui.chart.hidden_short', language)}</i>"] * int((~shown).sum()),
+                           "hovertext": [hidden_note(row, min_n, language) for row in block[~shown].to_dict("records")],
+                           "hovertemplate": "%{x}: %{hovertext}<extra>" + (value or "") + "</extra>"})
     heading = chart_title(title, subtitle, WIDE_TITLE)
     layout = base_layout(language, heading, 300, legend=1 if series else 0, barmode="group", scattermode="group",
                          xaxis={"fixedrange": True, "categoryorder": "array", "categoryarray": list(dict.fromkeys(labels))},
