@@ -101,13 +101,7 @@ def first_chart_cold(browser, url: str) -> float:
     """New context (empty cache, new Streamlit session) → first chart drawn."""
     context = browser.new_context(viewport=VIEWPORT)
     try:
-        page = context.new_page()
-        start = time.perf_counter()
-        page.goto(url)
-        page.wait_for_function(FIRST_CHART_DRAWN, arg=CHART, timeout=60_000, polling="raf")
-        elapsed = time.perf_counter() - start
-        wait_for_idle(page)
-        return elapsed
+        return _time_to_first_chart(context.new_page(), url)
     finally:
         context.close()
 
@@ -115,6 +109,11 @@ def first_chart_cold(browser, url: str) -> float:
 def first_chart_warm(page, url: str) -> float:
     """Navigate an already used page (cached static files, new Streamlit session) → first chart drawn."""
     page.goto("about:blank")
+    return _time_to_first_chart(page, url)
+
+
+def _time_to_first_chart(page, url: str) -> float:
+    """Seconds from `goto` until the first chart is drawn; then wait for the app to be idle."""
     start = time.perf_counter()
     page.goto(url)
     page.wait_for_function(FIRST_CHART_DRAWN, arg=CHART, timeout=60_000, polling="raf")
