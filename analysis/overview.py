@@ -13,7 +13,8 @@ import pandas as pd
 
 from analysis.aggregate import group_codes
 from analysis.codebook import Survey
-from analysis.protect import suppression_pattern
+from analysis.audit import size_counts
+from analysis.protect import decide
 
 
 def response_summary(survey: Survey) -> dict:
@@ -39,15 +40,15 @@ def respondents_table(survey: Survey, by: Sequence[str], min_n: int, total_label
     margin (a breakdown's value summed over the others, labelled `total_label` in the others)
     and for everyone. Group sizes go through the same disclosure control as answers: a cell with fewer
     than `min_n` people is hidden, and so is whatever would let it be recovered by subtraction
-    (`analysis.protect.suppression_pattern`); hidden rows have `suppressed` true and no
+    (`analysis.protect.decide`); hidden rows have `suppressed` true and no
     `respondents` or `response_rate`.
     """
     by = tuple(by)
     _, cells = group_codes(survey, by)
     keys = np.column_stack([pd.factorize(cells[c])[0] for c in by]) if by else np.zeros((len(cells), 0), dtype=np.int64)
     people = cells["respondents"].to_numpy(dtype=np.int64)
-    # Counting people carries no answer, so the all-or-none rule must not fire: k strictly inside (0, n).
-    decision = suppression_pattern(keys, people, people, people // 2, min_n)
+    # Counting people carries no answer: the group size is the one number, with no all-or-none rule.
+    decision = decide(keys, size_counts(people), min_n)
     invited = np.array([invited_in_cell(survey, [row[c] for c in by]) if by else survey.invited
                         for row in cells.to_dict("records")], dtype=object)
     rows = []

@@ -2,76 +2,251 @@
 
 Primary suppression: a group with fewer than k answers (the owner's threshold, see
 `analysis.config`), or a group under SMALL_GROUP where all or none are in the headline
-measure, shows no count, share, distribution or interval. Secondary suppression: when totals
-are shown, enough other groups are hidden that no hidden one can be recovered by subtraction
-(row/column totals, "my municipality vs the rest", filtered subsets, "don't know" and blank
-counts). The pattern is decided once per item over the finest cells (`plan_suppression`) and
+measure, shows no count, share, distribution or interval. Secondary suppression: more cells —
+and, where cells cannot do it, margins — are hidden until the audit of `analysis.audit` finds
+nothing an integer-programming attacker can pin, over everything the product publishes about
+the item. The pattern is decided once per item over the finest cells (`plan_suppression`) and
 every view — pages, downloads, CLI, exports, weighted figures, comparisons — asks it, so no
 two outputs can be combined to undo it. docs/statistics.md explains the rule for analysts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from itertools import combinations
-from math import comb
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
 
-from analysis.aggregate import Focus, count_answers, headline_table
+from analysis.aggregate import Focus, count_answers
+from analysis.audit import (
+    SMALL_GROUP,
+    CellTable,
+    Context,
+    ItemCounts,
+    KnownBlank,
+    answer_counts,
+    audit_item,
+    headline_counts,
+    integer_kernel,
+    is_sensitive,
+)
 from analysis.codebook import Survey
 
 HIDDEN_HEADLINE = ("n", "k", "share", "pct", "ci_low", "ci_high", "dont_know", "blank", "rank")
 HIDDEN_DISTRIBUTION = ("count", "n", "share")
 INTEGER_COLUMNS = ("n", "k", "dont_know", "blank", "count")
 
+__all__ = ["SMALL_GROUP", "is_sensitive", "PRIMARY", "SECONDARY", "ItemPattern", "plan_suppression",
+           "suppression_pattern", "protect_headline", "protect_distribution", "suppression_note"]
+
 
 # --- the rule -------------------------------------------------------------------------------
 
 PRIMARY = "primary"
 SECONDARY = "secondary"
-SMALL_GROUP = 10
-"""Below this many substantive answers a group never shows 0 % or 100 % (everyone or no one)."""
+MARGIN_WEIGHT = 2
+"""A hidden margin costs twice the answers it holds: cells go first, margins when cheaper."""
+_MAX_ROUNDS = 200
+PRUNE_TRIALS = 24
+"""Pruning tries at most this many secondary suppressions per item (the costliest first): in a
+small table that is all of them; in a large sparse one the rest stay hidden (safe, just more)."""
+_PLANS: "OrderedDict[bytes, tuple]" = OrderedDict()
+_TABLES: "OrderedDict[bytes, CellTable]" = OrderedDict()
+_CACHE_SIZE = 4096
 
-_SEARCH_BUDGET = 3000
-_EXHAUSTIVE_UNIONS = 12
-_TOLERANCE = 1e-8
+
+def label(respondents, min_n: int) -> str:
+    """The published reason of a hidden group, from public numbers only: "primary" (too few
+    answers to show) when the group has fewer than `min_n` respondents, else "secondary"
+    (hidden to protect a small group). A label that said "all or none answered alike" or "many
+    skipped this item" would itself be an answer, so it never depends on the answers."""
+    return PRIMARY if int(round(float(respondents))) < min_n else SECONDARY
 
 
-def is_sensitive(n_substantive, k, min_n: int) -> np.ndarray:
-    """Which groups may not be shown on their own (primary suppression).
+class Protection(NamedTuple):
+    hidden_cells: np.ndarray
+    hidden_margins: np.ndarray
 
-    A group is sensitive when fewer than `min_n` people took a position on the item
-    (answered, not "don't know") — the smaller of the two possible bases, so the decision is
-    the same whichever denominator a view uses — or when it has fewer than SMALL_GROUP such
-    answers and all or none of them fall in the headline measure (a 0 % or 100 % there
-    tells what each member answered). `min_n <= 1` switches disclosure control off.
+
+def protect_item(context: Context, start: Protection | None = None, prune: bool = True) -> Protection:
+    """Which cells and margins of one item to hide so that the audit passes.
+
+    1. primary: every sensitive cell and margin (`is_sensitive`);
+    2. secondary: while the audit finds a count of a hidden cell the attacker can pin, or a
+       small group of hidden cells whose total follows from what is shown, hide a box of
+       cells through that cell (+1/−1 on its corners, so every shown margin keeps its
+       numbers; `analysis.audit.Boxes`) whose move changes the count without a negative
+       count — boxes varying fewer breakdowns need the margins they do not pool hidden too.
+       The box chosen has the least cost per count it settles (cost: the answers newly hidden,
+       a margin's counted MARGIN_WEIGHT times), then settles more, then comes first in table
+       order — deterministic;
+    3. pruning: each secondary suppression, most answers first (at most PRUNE_TRIALS of
+       them), is shown again if the audit still passes without it.
+    No cap on the table size or on the size of the sets of cells tested.
     """
-    n_substantive = np.asarray(n_substantive, dtype=np.int64)
-    k = np.asarray(k, dtype=np.int64)
-    if min_n <= 1:
-        return np.zeros(np.broadcast(n_substantive, k).shape, dtype=bool)
-    extreme = (n_substantive < SMALL_GROUP) & ((k == 0) | (k == n_substantive))
-    return (n_substantive < min_n) | extreme
+    table, counts, min_n = context.table, context.counts, context.min_n
+    n_cells, n_margins = table.n_cells, len(table.margins)
+    hidden_cells = np.zeros(n_cells, dtype=bool)
+    hidden_margins = np.zeros(n_margins, dtype=bool)
+    if min_n <= 1 or not n_cells:
+        return Protection(hidden_cells, hidden_margins)
+    hidden_cells |= counts.sensitive(np.eye(n_cells, dtype=np.int64), min_n)
+    if n_margins:
+        hidden_margins |= counts.sensitive(table.margins, min_n)
+    if start is not None:
+        hidden_cells |= start.hidden_cells
+        hidden_margins |= start.hidden_margins
+    if not hidden_cells.any():
+        return Protection(hidden_cells, np.zeros(n_margins, dtype=bool))
+    answered = counts.n_answered
+    cell_cost = answered + 1
+    margin_cost = MARGIN_WEIGHT * ((table.margins.astype(np.int64) @ answered) + 1)
+    added: list[tuple[str, int]] = []
+
+    def hide(cells: np.ndarray, margins: np.ndarray) -> None:
+        added.extend(("cell", int(c)) for c in np.flatnonzero(cells & ~hidden_cells))
+        added.extend(("margin", int(m)) for m in np.flatnonzero(margins & ~hidden_margins))
+        hidden_cells[cells] = True
+        hidden_margins[margins] = True
+
+    boxes = table.boxes
+    for _ in range(_MAX_ROUNDS):
+        audit = audit_item(context, hidden_cells, hidden_margins, exact=False)
+        if audit.ok:
+            break
+        settled = np.zeros((n_cells, len(counts.quantities)), dtype=bool)
+        needs: dict[int, np.ndarray] = {}
+        for cell, quantity in audit.pinned:
+            needs.setdefault(cell, np.zeros(len(counts.quantities), dtype=bool))[quantity] = True
+        for cell in sorted(needs):
+            need = needs[cell] & ~settled[cell]
+            while need.any():
+                box = _best_box(context, cell, need, hidden_cells, hidden_margins, cell_cost, margin_cost)
+                if box is None:  # never seen: hiding everything leaves only group sizes
+                    hide(np.ones(n_cells, bool), np.ones(n_margins, bool))
+                    break
+                certified = context.box_certificates[box]
+                hide(boxes.cells[box], boxes.margins[box])
+                settled[boxes.cells[box]] |= certified
+                need &= ~certified
+        for union in audit.unions:
+            box = _best_union_box(context, union, hidden_cells, hidden_margins, cell_cost, margin_cost)
+            hide(boxes.cells[box], boxes.margins[box])
+    else:  # never seen; hiding everything leaves only the group sizes, which the audit accepts
+        hide(np.ones(n_cells, bool), np.ones(n_margins, bool))
+    if prune and added:
+        _prune(context, added, hidden_cells, hidden_margins, cell_cost, margin_cost)
+    return Protection(hidden_cells, hidden_margins)
 
 
-def _basis(rows: np.ndarray) -> np.ndarray:
-    """Orthonormal basis of the row space: what a reader can compute from the shown totals."""
-    if not len(rows):
-        return np.zeros((0, rows.shape[1]))
-    _, singular, vt = np.linalg.svd(rows, full_matrices=False)
-    rank = int((singular > _TOLERANCE * max(1.0, singular[0])).sum())
-    return vt[:rank]
+def _prune(context: Context, added: list[tuple[str, int]], hidden_cells: np.ndarray, hidden_margins: np.ndarray,
+           cell_cost: np.ndarray, margin_cost: np.ndarray) -> None:
+    """Show again each secondary suppression (most answers first, at most PRUNE_TRIALS) that
+    the audit does not need. A suppression is not tried when no box left without it moves
+    some count that a box moves now (the audit would refuse it anyway)."""
+    boxes = context.table.boxes
+    certificates = context.box_certificates.astype(np.int64)
+    cells = boxes.cells.astype(np.int64)
+
+    def coverage():
+        valid = ~((boxes.cells & ~hidden_cells[None, :]).any(axis=1) | (boxes.margins & ~hidden_margins[None, :]).any(axis=1))
+        return valid, cells[valid].T @ certificates[valid]
+
+    audit = audit_item(context, hidden_cells, hidden_margins, exact=False)
+    valid, covered = coverage()
+    costs = [int(cell_cost[i] if kind == "cell" else margin_cost[i]) for kind, i in added]
+    for position in sorted(range(len(added)), key=lambda p: (-costs[p], -p))[:PRUNE_TRIALS]:
+        kind, index = added[position]
+        need = np.zeros(covered.shape, dtype=bool)
+        if audit.exempt is not None:
+            need[audit.hidden] = ~audit.exempt
+        if kind == "cell":
+            need[index] = False
+        losing = valid & (boxes.cells[:, index] if kind == "cell" else boxes.margins[:, index])
+        still = covered - cells[losing].T @ certificates[losing]
+        if (need & (covered > 0) & (still <= 0)).any():
+            continue
+        target = hidden_cells if kind == "cell" else hidden_margins
+        target[index] = False
+        trial = audit_item(context, hidden_cells, hidden_margins, exact=False)
+        if trial.ok:
+            audit = trial
+            valid, covered = coverage()
+        else:
+            target[index] = True
 
 
-def _derivable(basis: np.ndarray, vectors: np.ndarray) -> np.ndarray:
-    """For each vector (a set of cells), whether its total follows from the shown totals."""
-    if not len(vectors):
-        return np.zeros(0, dtype=bool)
-    residual = vectors - (vectors @ basis.T) @ basis
-    return np.linalg.norm(residual, axis=1) < 1e-6
+def _box_costs(context: Context, candidates: np.ndarray, hidden_cells, hidden_margins, cell_cost, margin_cost):
+    boxes = context.table.boxes
+    return (boxes.cells[candidates].astype(np.int64) @ (cell_cost * ~hidden_cells)
+            + boxes.margins[candidates].astype(np.int64) @ (margin_cost * ~hidden_margins))
+
+
+def _best_box(context: Context, cell: int, need: np.ndarray, hidden_cells, hidden_margins, cell_cost, margin_cost):
+    """The box through `cell` with the least cost per needed count it certifies (the greedy
+    rule for covering problems: cost counts only what is not hidden yet, so boxes that reuse
+    hidden cells come first), then the one certifying more, then the first in table order;
+    None when no box certifies any."""
+    candidates = context.table.boxes.through[cell]
+    cover = (context.box_certificates[candidates] & need[None, :]).sum(axis=1)
+    useful = cover > 0
+    if not useful.any():
+        return None
+    candidates, cover = candidates[useful], cover[useful]
+    cost = _box_costs(context, candidates, hidden_cells, hidden_margins, cell_cost, margin_cost)
+    order = np.lexsort((np.arange(len(candidates)), -cover, cost / cover))
+    return int(candidates[order[0]])
+
+
+def _best_union_box(context: Context, union: np.ndarray, hidden_cells, hidden_margins, cell_cost, margin_cost):
+    """The cheapest box through a cell of `union` that changes the union's total (so the total
+    no longer follows from the shown numbers). The box of one cell always does."""
+    boxes = context.table.boxes
+    candidates = np.unique(np.concatenate([boxes.through[c] for c in union]))
+    changes = boxes.signs[candidates][:, union].sum(axis=1) != 0
+    candidates = candidates[changes]
+    cost = _box_costs(context, candidates, hidden_cells, hidden_margins, cell_cost, margin_cost)
+    return int(candidates[np.lexsort((candidates, cost))[0]])
+
+
+def _protect_question(table: CellTable, options: Sequence[ItemCounts], min_n: int) -> list[Protection]:
+    """The options of one multi-select question: each protected on its own, then — since the
+    blank count (who skipped the question) is the same for every option, and so is published
+    for a group by any option that shows it — audited again with the blank counts the other
+    options show, hiding more until every option passes (only additions: hiding more in one
+    option only takes knowledge away from the others, so this ends)."""
+    patterns = [protect_item(Context(table, counts, min_n)) for counts in options]
+    if len(options) < 2:
+        return patterns
+    for _ in range(_MAX_ROUNDS):
+        changed = False
+        for i, counts in enumerate(options):
+            if not patterns[i].hidden_cells.any():
+                continue
+            context = Context(table, counts, min_n, _shown_elsewhere(patterns, i))
+            if audit_item(context, *patterns[i], exact=False).ok:
+                continue
+            patterns[i] = protect_item(context, start=patterns[i], prune=False)
+            changed = True
+        if not changed:
+            break
+    return patterns
+
+
+def _shown_elsewhere(patterns: Sequence[Protection], i: int) -> KnownBlank:
+    cells = np.zeros_like(patterns[i].hidden_cells)
+    margins = np.zeros_like(patterns[i].hidden_margins)
+    for j, other in enumerate(patterns):
+        if j != i:
+            cells |= ~other.hidden_cells
+            margins |= ~other.hidden_margins
+    return KnownBlank(cells, margins)
+
+
+# --- the pattern of an item and the groups it shows ---------------------------------------------------
 
 
 @dataclass
@@ -82,13 +257,19 @@ class ItemPattern:
     `suppression` ("primary", "secondary" or None). Any group — a cell, a row or column total,
     the grand total, "one municipality vs the rest", a filtered subset — is a set of cells
     and `status` decides it: shown only if it is not sensitive itself and its numbers can
-    already be computed from the shown cells and totals (so showing it adds nothing).
+    already be computed from the shown cells and margins (so showing it adds nothing).
     """
 
     item_id: str
     cells: pd.DataFrame
     min_n: int
-    visible_basis: np.ndarray
+    hidden_cells: np.ndarray
+    hidden_margins: np.ndarray
+    kernel: np.ndarray
+    table: CellTable | None = field(default=None, repr=False)
+    counts: ItemCounts | None = field(default=None, repr=False)
+    known_blank: KnownBlank | None = field(default=None, repr=False)
+    all_or_none: bool = True
 
     def members(self, **values) -> np.ndarray:
         """0/1 vector of the cells whose breakdown values are among the given ones."""
@@ -97,146 +278,93 @@ class ItemPattern:
             mask &= self.cells[column].isin(list(allowed)).to_numpy()
         return mask.astype(float)
 
+    def derivable(self, members: np.ndarray) -> bool:
+        """Whether the group's numbers follow from the shown cells and margins."""
+        part = np.asarray(members, dtype=float)[self.hidden_cells]
+        if not part.any() or not self.kernel.size:
+            return True
+        return bool(np.abs(part @ self.kernel).max() < 1e-6)
+
     def status(self, members: np.ndarray) -> str | None:
         """The group made of these cells: "primary", "secondary" or None (shown)."""
         members = np.asarray(members, dtype=float)
         n_substantive = members @ self.cells["n_substantive"].to_numpy(dtype=float)
         k = members @ self.cells["k"].to_numpy(dtype=float)
-        if is_sensitive(round(n_substantive), round(k), self.min_n).item():
-            return PRIMARY
-        if not _derivable(self.visible_basis, members[None, :])[0]:
-            return SECONDARY
-        return None
+        sensitive = is_sensitive(round(n_substantive), round(k), self.min_n, self.all_or_none).item()
+        if not sensitive and self.derivable(members):
+            return None
+        return label(members @ self.cells["respondents"].to_numpy(dtype=float), self.min_n)
 
 
-def _entities(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """All groups a table can show, as 0/1 vectors over the cells: every cell, every margin
-    over every subset of the breakdowns, the grand total (finest first, duplicates once)."""
-    n_cells, n_keys = keys.shape
-    vectors: list[np.ndarray] = []
-    is_margin: list[bool] = []
-    seen: set[bytes] = set()
-    for size in range(n_keys, -1, -1):
-        for subset in combinations(range(n_keys), size):
-            sub = keys[:, list(subset)]
-            groups: dict[tuple, list[int]] = {}
-            for cell in range(n_cells):
-                groups.setdefault(tuple(sub[cell]), []).append(cell)
-            for _, members in sorted(groups.items()):
-                vector = np.zeros(n_cells)
-                vector[members] = 1
-                fingerprint = vector.tobytes()
-                if fingerprint in seen:
-                    continue
-                seen.add(fingerprint)
-                vectors.append(vector)
-                is_margin.append(len(members) > 1)
-    return np.array(vectors), np.array(is_margin)
+def _pattern_parts(table: CellTable, protection: Protection) -> np.ndarray:
+    """The kernel (over the hidden cells) of the shown margins: a group is derivable exactly
+    when its hidden part is orthogonal to it."""
+    hidden = protection.hidden_cells
+    visible = table.margins[~protection.hidden_margins][:, hidden]
+    kernel, _ = integer_kernel(visible[visible.any(axis=1)].astype(np.int64) if len(visible) else visible.astype(np.int64))
+    return kernel
 
 
-def _cell_unions(n_cells: int) -> np.ndarray:
-    """Sets of two or more cells an attacker could add up (all of them for small tables)."""
-    largest = n_cells if n_cells <= _EXHAUSTIVE_UNIONS else 3
-    rows = []
-    for size in range(2, largest + 1):
-        for subset in combinations(range(n_cells), size):
-            row = np.zeros(n_cells, dtype=bool)
-            row[list(subset)] = True
-            rows.append(row)
-    return np.array(rows, dtype=bool).reshape(-1, n_cells)
+def _table_for(keys: np.ndarray) -> CellTable:
+    key = hashlib.sha1(np.ascontiguousarray(keys).tobytes() + str(keys.shape).encode()).digest()
+    table = _TABLES.get(key)
+    if table is None:
+        table = _TABLES[key] = CellTable(keys)
+        while len(_TABLES) > 64:
+            _TABLES.popitem(last=False)
+    else:
+        _TABLES.move_to_end(key)
+    return table
+
+
+def _remember(key: bytes, make):
+    if key in _PLANS:
+        _PLANS.move_to_end(key)
+        return _PLANS[key]
+    value = _PLANS[key] = make()
+    while len(_PLANS) > _CACHE_SIZE:
+        _PLANS.popitem(last=False)
+    return value
 
 
 class Decision(NamedTuple):
-    """`entities`: every group a table can show (0/1 over cells); `status` per entity;
-    `visible_basis`: what the shown ones let a reader compute; `cell_status` per cell."""
+    """`entities`: every group a table can show (0/1 over cells: the cells, then every margin);
+    `status` per entity; `cell_status` per cell."""
 
     entities: np.ndarray
     status: np.ndarray
-    visible_basis: np.ndarray
     cell_status: np.ndarray
 
 
-def suppression_pattern(keys, n_answered, n_substantive, k, min_n: int) -> Decision:
-    """Decide which cells and totals of one item to hide.
-
-    `keys` holds one row of breakdown codes per finest cell. The rule, in order:
-    1. primary: every sensitive group (see `is_sensitive`) — cells and totals alike;
-    2. secondary: while some sensitive set of hidden cells can still be computed from what is
-       shown (a row or column total minus the shown cells, the grand total minus the other
-       totals, "my municipality vs the rest", …), hide more. Among the complements that close
-       every such gap, take the fewest cells, then the fewest answers (the smallest cells),
-       then the first in table order — so the choice is deterministic. Cells go before
-       totals; totals are hidden only when no set of cells closes the gap.
-    Exposure is tested exactly: a hidden set is recoverable iff its 0/1 vector lies in the
-    linear span of the shown groups' vectors (counts add up, so every subtraction attack is
-    a linear combination).
-    """
-    keys = np.asarray(keys)
-    n_answered = np.asarray(n_answered, dtype=np.int64)
-    n_substantive = np.asarray(n_substantive, dtype=np.int64)
-    k = np.asarray(k, dtype=np.int64)
-    entities, is_margin = _entities(keys)
-    n_entities, n_cells = entities.shape
-    cell_entity = np.array([np.flatnonzero((entities == np.eye(n_cells)[c]).all(axis=1))[0] for c in range(n_cells)])
-    sensitive = is_sensitive(entities @ n_substantive, entities @ k, min_n)
-    unions = _cell_unions(n_cells)
-    unions = unions[is_sensitive(unions @ n_substantive, unions @ k, min_n)] if len(unions) else unions
-    singles = np.eye(n_cells, dtype=bool)[is_sensitive(n_substantive, k, min_n)]
-    exposed_sets = np.vstack([singles, unions]).astype(float) if len(unions) else singles.astype(float)
-
-    def safe(hidden: np.ndarray) -> bool:
-        hidden_cells = hidden[cell_entity]
-        candidates = exposed_sets[~(exposed_sets.astype(bool) & ~hidden_cells).any(axis=1)]
-        if not len(candidates):
-            return True
-        return not _derivable(_basis(entities[~hidden]), candidates).any()
-
-    hidden = sensitive.copy()
-    status = np.where(sensitive, PRIMARY, None).astype(object)
-    if not safe(hidden):
-        size = entities @ n_answered
-        options = [e for e in range(n_entities) if not hidden[e]]
-        for e in _search(options, is_margin, size, hidden, safe):
-            status[e] = SECONDARY
-            hidden[e] = True
-    return Decision(entities, status, _basis(entities[~hidden]), status[cell_entity])
+def decide(keys, counts: ItemCounts, min_n: int) -> Decision:
+    """The pattern of one table protected on its own: its rows are the cells."""
+    keys = np.asarray(keys, dtype=np.int64).reshape(len(counts.x), -1)
+    table = CellTable(keys)
+    protection = protect_item(Context(table, counts, min_n))
+    kernel = _pattern_parts(table, protection)
+    pattern = ItemPattern("", pd.DataFrame({"n_substantive": counts.n_substantive, "k": counts.k,
+                                            "respondents": counts.respondents}), min_n,
+                          protection.hidden_cells, protection.hidden_margins, kernel, all_or_none=counts.all_or_none)
+    entities = np.vstack([np.eye(table.n_cells), table.margins.astype(float)])
+    status = np.array([pattern.status(row) for row in entities], dtype=object)
+    return Decision(entities, status, status[: table.n_cells])
 
 
-def _search(options, is_margin, size, hidden, safe) -> list[int]:
-    """Fewest complements first (cells before totals), then fewest answers hidden."""
-    cells = [e for e in options if not is_margin[e]]
-    budget = _SEARCH_BUDGET
-    for pool in (cells, options):
-        for count in range(1, len(pool) + 1):
-            if comb(len(pool), count) > budget:
-                break
-            combos = sorted(combinations(pool, count),
-                            key=lambda c: (sum(bool(is_margin[e]) for e in c), sum(int(size[e]) for e in c), c))
-            budget -= len(combos)
-            for combo in combos:
-                trial = hidden.copy()
-                trial[list(combo)] = True
-                if safe(trial):
-                    return list(combo)
-    # Large tables: add complements one at a time (cells before totals, smallest first) until
-    # safe, then drop any that turned out not to be needed.
-    trial = hidden.copy()
-    chosen: list[int] = []
-    for e in sorted(options, key=lambda e: (bool(is_margin[e]), int(size[e]), e)):
-        trial[e] = True
-        chosen.append(e)
-        if safe(trial):
-            break
-    for e in reversed(list(chosen)):
-        trial[e] = False
-        if safe(trial):
-            chosen.remove(e)
-        else:
-            trial[e] = True
-    return chosen
+def suppression_pattern(keys, n_answered, n_substantive, k, min_n: int, respondents=None) -> Decision:
+    """Decide which cells and totals of one table (rows = cells, `keys` their breakdown codes)
+    to hide, from its headline numbers alone — see `protect_item` for the rule."""
+    return decide(keys, headline_counts(n_answered, n_substantive, k, respondents), min_n)
 
 
 # --- the pattern for a survey, and its use on tables -------------------------------------------
+
+
+def _item_counts(counts, index: int) -> ItemCounts:
+    item = counts.items[index]
+    width = len(item.categories)
+    cube = counts.array[index]
+    x = np.concatenate([cube[:, :width], cube[:, counts.blank_index:counts.blank_index + 1]], axis=1)
+    return answer_counts(x, item.categories, item.measure_categories, item.dont_know)
 
 
 def plan_suppression(survey: Survey, min_n: int, items: Sequence[str] | None = None) -> dict[str, ItemPattern]:
@@ -244,36 +372,71 @@ def plan_suppression(survey: Survey, min_n: int, items: Sequence[str] | None = N
 
     One pattern per item serves every view of it — totals, any breakdown, "vs the rest",
     filtered subsets, both denominators, headline and distribution, weighted figures — so no
-    two views can be combined to undo each other's suppression.
+    two views can be combined to undo each other's suppression. The options of a multi-select
+    question are decided together (they share the blank count). Patterns are cached by the
+    item's counts per cell and the threshold, so every table of a view reuses them.
     """
+    chosen = list(items) if items is not None else [item.id for item in survey.ordered_items()]
+    question_of = {option.id: question for question, options in survey.question_groups().items() for option in options}
+    questions = survey.question_groups()
+    expanded: list[str] = []
+    for item_id in chosen:
+        group = [o.id for o in questions[question_of[item_id]]] if item_id in question_of else [item_id]
+        expanded += [i for i in group if i not in expanded]
     breakdowns = list(survey.breakdowns)
-    counts = count_answers(survey, breakdowns, items)
-    table = headline_table(survey, breakdowns, items, "report", counts=counts)
-    n_groups = len(counts.groups)
+    counts = count_answers(survey, breakdowns, expanded)
     keys = np.column_stack([
         counts.groups[b].map({v: i for i, v in enumerate(survey.breakdowns[b].values)}).to_numpy(dtype=np.int64)
         for b in breakdowns
-    ])
+    ]) if breakdowns else np.zeros((len(counts.groups), 0), dtype=np.int64)
+    table = _table_for(keys)
+    table_key = hashlib.sha1(np.ascontiguousarray(keys).tobytes() + str(keys.shape).encode()).digest()
+    position = {item.id: i for i, item in enumerate(counts.items)}
+    item_counts = {item_id: _item_counts(counts, position[item_id]) for item_id in expanded}
     labels = {b: counts.groups[b].to_numpy(dtype=object) for b in breakdowns}
-    columns = {c: table[c].to_numpy(dtype=np.int64) for c in ("respondents", "n", "k", "dont_know", "blank")}
     patterns: dict[str, ItemPattern] = {}
-    for i, item in enumerate(counts.items):
-        rows = slice(i * n_groups, (i + 1) * n_groups)
-        n_answered, k = columns["n"][rows], columns["k"][rows]
-        n_substantive = n_answered - columns["dont_know"][rows]
-        decided = suppression_pattern(keys, n_answered, n_substantive, k, min_n)
-        cells = pd.DataFrame({
-            **labels,
-            "respondents": columns["respondents"][rows],
-            "n_answered": n_answered,
-            "n_substantive": n_substantive,
-            "k": k,
-            "dont_know": columns["dont_know"][rows],
-            "blank": columns["blank"][rows],
-            "suppression": pd.Series(decided.cell_status, dtype=object),
-        })
-        patterns[item.id] = ItemPattern(item.id, cells, min_n, decided.visible_basis)
+    done: set[str] = set()
+    for item_id in expanded:
+        if item_id in done:
+            continue
+        group = [o.id for o in questions[question_of[item_id]]] if item_id in question_of else [item_id]
+        group_counts = [item_counts[i] for i in group]
+        digest = hashlib.sha1(table_key + str(min_n).encode() + b"".join(c.digest() for c in group_counts)).digest()
+        decided = _remember(digest, lambda: _decide_group(table, group_counts, min_n))
+        for item, counts_of, (protection, kernel, known) in zip(group, group_counts, decided):
+            done.add(item)
+            if item not in chosen:
+                continue
+            patterns[item] = _item_pattern(item, counts_of, labels, min_n, table, protection, kernel, known)
     return patterns
+
+
+def _decide_group(table: CellTable, group_counts: Sequence[ItemCounts], min_n: int) -> list[tuple]:
+    protections = _protect_question(table, group_counts, min_n)
+    decided = []
+    for i, protection in enumerate(protections):
+        known = _shown_elsewhere(protections, i) if len(protections) > 1 else None
+        decided.append((protection, _pattern_parts(table, protection), known))
+    return decided
+
+
+def _item_pattern(item_id: str, counts: ItemCounts, labels: dict, min_n: int, table: CellTable,
+                  protection: Protection, kernel: np.ndarray, known: KnownBlank | None) -> ItemPattern:
+    respondents = counts.respondents
+    status = np.array([label(r, min_n) if hidden else None for r, hidden in zip(respondents, protection.hidden_cells)],
+                      dtype=object)
+    cells = pd.DataFrame({
+        **labels,
+        "respondents": respondents,
+        "n_answered": counts.n_answered,
+        "n_substantive": counts.n_substantive,
+        "k": counts.k,
+        "dont_know": counts.x[:, counts.dont_know].sum(axis=1),
+        "blank": counts.x[:, counts.blank].sum(axis=1),
+        "suppression": pd.Series(status, dtype=object),
+    })
+    return ItemPattern(item_id, cells, min_n, protection.hidden_cells, protection.hidden_margins, kernel,
+                       table, counts, known)
 
 
 def group_members(groups: pd.DataFrame, by: Sequence[str], survey: Survey, cells: pd.DataFrame,
@@ -319,10 +482,10 @@ def _check_counts(groups: pd.DataFrame, members: np.ndarray, cells: pd.DataFrame
             raise ValueError("the table does not match the survey: pass the unfiltered survey and the filter as selection=")
 
 
-def _local_status(keys_frame: pd.DataFrame, n_answered, n_substantive, k, min_n: int) -> np.ndarray:
+def _local_status(keys_frame: pd.DataFrame, n_answered, n_substantive, k, min_n: int, respondents=None) -> np.ndarray:
     """Pattern for a table protected on its own (no survey given): its rows are the cells."""
     keys = np.column_stack([pd.factorize(keys_frame[c])[0] for c in keys_frame.columns]) if keys_frame.shape[1] else np.zeros((len(keys_frame), 0), dtype=np.int64)
-    return suppression_pattern(keys, n_answered, n_substantive, k, min_n).cell_status
+    return suppression_pattern(keys, n_answered, n_substantive, k, min_n, respondents).cell_status
 
 
 def _statuses(groups: pd.DataFrame, n_answered, n_substantive, k, min_n: int, by: tuple[str, ...],
@@ -341,7 +504,8 @@ def _statuses(groups: pd.DataFrame, n_answered, n_substantive, k, min_n: int, by
         rows = np.flatnonzero(item_ids == item_id)
         block = groups.iloc[rows]
         if survey is None:
-            status[rows] = _local_status(block[list(by)], n_answered[rows], n_substantive[rows], k[rows], min_n)
+            respondents = block["respondents"].to_numpy(dtype=np.int64) if "respondents" in block else None
+            status[rows] = _local_status(block[list(by)], n_answered[rows], n_substantive[rows], k[rows], min_n, respondents)
             continue
         pattern = plan[item_id]
         members = group_members(block, by, survey, pattern.cells, focus, selection)

@@ -103,9 +103,10 @@ def test_municipality_family_is_each_vs_the_rest(tiny):
 
 def test_a_contrast_with_a_hidden_group_prints_no_numbers(tiny):
     table = compare_groups(tiny, "role", min_n=3).set_index("item_id")
-    # q1 Pol: 4 answered but only 2 took a position (R3, R8) → fewer than 3.
+    # q1 Pol: 4 answered but only 2 took a position (R3, R8) → fewer than 3. Its 5 people are
+    # not fewer than 3, so the label is the neutral "secondary" (it never tells why).
     q1 = table.loc["q1"]
-    assert q1["suppressed"] and q1["suppression"] == "primary"
+    assert q1["suppressed"] and q1["suppression"] == "secondary"
     for column in ("n_a", "k_a", "n_b", "k_b", "pct_a", "pct_b", "diff_pp", "diff_ci_low", "diff_ci_high",
                    "p_value", "p_adjusted", "ordinal_p", "ordinal_effect"):
         assert pd.isna(q1[column]), column
@@ -195,8 +196,8 @@ def test_cli_compare_municipality_csv_and_table(tiny_path, capsys):
 def test_cli_compare_suppressed_contrast_prints_no_numbers(tiny_path, capsys):
     assert main(["compare", str(tiny_path), "--format", "json", "--min-n", "3"]) == 0
     q1 = next(r for r in json.loads(capsys.readouterr().out) if r["item_id"] == "q1")
-    assert q1["suppressed"] is True and q1["suppression"] == "primary"
+    assert q1["suppressed"] is True and q1["suppression"] == "secondary"  # 5 people: the neutral label
     assert all(q1[c] is None for c in ("n_a", "k_a", "n_b", "k_b", "pct_a", "pct_b", "diff_pp", "p_value",
                                        "p_adjusted", "significant", "ordinal_p"))
     assert main(["compare", str(tiny_path), "--min-n", "3"]) == 0
-    assert "for få svar til å vises" in capsys.readouterr().out
+    assert "skjult for å beskytte en liten gruppe" in capsys.readouterr().out

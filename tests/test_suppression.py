@@ -117,23 +117,56 @@ def hidden_cells(survey, item):
 # --- the pattern, worked out by hand ------------------------------------------------------------
 
 
+def hidden_margins(survey, item):
+    """The hidden margins of an item, each as the set of cells it adds up."""
+    pattern = plan_suppression(survey, MIN_N, [item])[item]
+    cells = list(zip(pattern.cells["kommune"], pattern.cells["rolle"]))
+    return {frozenset(cells[i] for i in np.flatnonzero(pattern.table.margins[m]))
+            for m in np.flatnonzero(pattern.hidden_margins)}
+
+
 @pytest.mark.parametrize("item", ["q1", "q2", "q3"])
 def test_small_cell_takes_a_rectangle_with_the_smallest_complement(survey, item):
     """Cby × Pol is primary. The Pol column and the Cby row each need a second hidden cell,
     and that cell's own row/column then needs a fourth: a rectangle. Aby's pair (6 + 6, or
-    6 + 5 on q3 where one Aby × Pol answer is blank) is smaller than Bby's (7 + 7, or 7 + 6)."""
+    6 + 5 on q3 where one Aby × Pol answer is blank) is smaller than Bby's (7 + 7, or 7 + 6).
+    Every hidden cell is labelled from its size alone: under 5 people "primary", else "secondary"."""
     assert hidden_cells(survey, item) == {
         ("Cby", "Pol"): PRIMARY, ("Cby", "Adm"): SECONDARY, ("Aby", "Pol"): SECONDARY, ("Aby", "Adm"): SECONDARY,
     }
 
 
-def test_all_or_none_in_a_small_group_is_primary(survey):
+def test_q1_needs_no_margin_hidden(survey):
+    assert hidden_margins(survey, "q1") == set()
+
+
+@pytest.mark.parametrize("item", ["q2", "q3"])
+def test_a_blank_only_the_small_cell_has_takes_two_municipality_totals(survey, item):
+    """On q2 the survey's only blank answer is in Cby × Pol; on q3 no Adm left a blank, so Cby's
+    one blank is in Cby × Pol. With every total shown, the role, municipality and grand totals
+    pin it ("one of the 3 skipped the question"), and no rectangle can move it (its other
+    corners have no blank to give). Hiding the Aby and Cby totals lets the blank sit in Aby × Pol
+    instead; both are municipality totals, cheaper than the role totals the report needs."""
+    assert hidden_margins(survey, item) == {frozenset({("Aby", "Adm"), ("Aby", "Pol")}),
+                                            frozenset({("Cby", "Adm"), ("Cby", "Pol")})}
+
+
+def test_all_or_none_in_a_small_group_is_hidden_under_a_neutral_label(survey):
     """q4: Bby × Pol is 7 of 7 "Ja" (100 % in a group under 10) and Cby × Pol has 3 people.
     Both sit in the Pol column, so they cover each other there; the rows need Bby × Adm and
-    Cby × Adm. Their sum, 10 people, is shown (Pol minus Aby × Pol) — 10 is not under 10."""
+    Cby × Adm. Their sum, 10 people, is shown (Pol minus Aby × Pol) — 10 is not under 10.
+    Bby × Pol has 7 people, so its label is "secondary" like any hidden group of 5 or more: a
+    label "too few answers" on a group of 7 that answered would say "all or none"."""
     assert hidden_cells(survey, "q4") == {
-        ("Bby", "Pol"): PRIMARY, ("Cby", "Pol"): PRIMARY, ("Bby", "Adm"): SECONDARY, ("Cby", "Adm"): SECONDARY,
+        ("Bby", "Pol"): SECONDARY, ("Cby", "Pol"): PRIMARY, ("Bby", "Adm"): SECONDARY, ("Cby", "Adm"): SECONDARY,
     }
+    assert hidden_margins(survey, "q4") == set()
+
+
+def test_the_label_depends_on_the_group_size_only():
+    from analysis.protect import label
+
+    assert [label(n, 5) for n in (0, 1, 4, 5, 6, 40)] == [PRIMARY] * 3 + [SECONDARY] * 3
 
 
 def test_sensitivity_rule():
@@ -475,14 +508,17 @@ def test_bundled_item_bases_below_k_are_protected(bundled, threshold):
         for position in np.flatnonzero(sensitive):
             vector = np.zeros(len(cells))
             vector[position] = 1
-            assert pattern.status(vector) == PRIMARY
+            expected = PRIMARY if cells["respondents"].iloc[position] < threshold else SECONDARY
+            assert pattern.status(vector) == expected
         table = protect_headline(headline_table(bundled, ["kommune", "rolle"], [item_id]), threshold,
                                  ["kommune", "rolle"], bundled)
         assert list(table["suppression"]) == list(cells["suppression"])
     if threshold == 6:
+        # 8 people each, 5 of whom took a position: hidden, under the neutral label (8 ≥ 6).
         cells = plan["gevinst_kompetansedeling"].cells.set_index(["kommune", "rolle"])
-        assert cells.loc[("Namsskogan", "Folkevalgte"), "suppression"] == PRIMARY
-        assert cells.loc[("Røyrvik", "Folkevalgte"), "suppression"] == PRIMARY
+        for cell in (("Namsskogan", "Folkevalgte"), ("Røyrvik", "Folkevalgte")):
+            assert cells.loc[cell, "n_substantive"] == 5 and cells.loc[cell, "respondents"] == 8
+            assert cells.loc[cell, "suppression"] == SECONDARY
 
 
 def test_bundled_default_threshold_keeps_role_and_municipality_totals(bundled):
