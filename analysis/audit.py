@@ -784,3 +784,55 @@ def interval_rows(context: Context, hidden_cells, hidden_margins) -> list[dict]:
             rows.append({"cell": int(cell), "count": name, "low": low, "high": high, "exempt": exempt,
                          "protected": exempt or (int(cell), quantity) not in pinned})
     return rows
+
+
+_REPORTS: dict[bytes, "pd.DataFrame"] = {}
+
+
+def audit_survey(survey, min_n: int, items: Sequence[str] | None = None, intervals: bool = False):
+    """The audit of what the product publishes for a survey at threshold `min_n`: one row per
+    hidden cell and protected count (item, the cell's breakdown values, `count`, `exempt`,
+    `protected`) and one per small group of hidden cells whose total follows (`count` "small
+    group", `protected` False). With `intervals`, also the integer attacker's exact interval
+    `low`–`high` of every count (two MILPs each: slow for large tables). Cached by the items'
+    counts per cell and the threshold. A pattern from `analysis.protect` always passes; this
+    is the proof, for tests, benchmarks and anyone who wants to see it."""
+    import hashlib
+
+    import pandas as pd
+
+    from analysis.protect import plan_suppression  # the pattern under audit (imported here: protect uses this module)
+
+    plan = plan_suppression(survey, min_n, items)
+    key = hashlib.sha1(str((min_n, intervals)).encode() + b"".join(
+        p.counts.digest() + p.hidden_cells.tobytes() + p.hidden_margins.tobytes() + item.encode()
+        for item, p in plan.items())).digest()
+    if key in _REPORTS:
+        return _REPORTS[key].copy()
+    breakdowns = list(survey.breakdowns)
+    rows = []
+    for item_id, pattern in plan.items():
+        if not pattern.hidden_cells.any():
+            continue
+        context = Context(pattern.table, pattern.counts, min_n, pattern.known_blank)
+        audit = audit_item(context, pattern.hidden_cells, pattern.hidden_margins, exact=True)
+        pinned = set(audit.pinned)
+        system = audit.system
+        for position, cell in enumerate(audit.hidden):
+            where = {b: pattern.cells[b].iloc[cell] for b in breakdowns}
+            for quantity, name in enumerate(pattern.counts.quantity_names):
+                row = {"item_id": item_id, **where, "count": name, "exempt": bool(audit.exempt[position, quantity]),
+                       "protected": (int(cell), quantity) not in pinned}
+                if intervals:
+                    row["low"] = system.extreme(position, quantity, 1)
+                    row["high"] = system.extreme(position, quantity, -1)
+                rows.append(row)
+        for union in audit.unions:
+            rows.append({"item_id": item_id, **{b: " + ".join(map(str, pattern.cells[b].iloc[union])) for b in breakdowns},
+                         "count": "small group", "exempt": False, "protected": False})
+    report = pd.DataFrame(rows, columns=["item_id", *breakdowns, "count", "exempt", "protected",
+                                         *(["low", "high"] if intervals else [])])
+    _REPORTS[key] = report
+    while len(_REPORTS) > 64:
+        _REPORTS.pop(next(iter(_REPORTS)))
+    return report.copy()

@@ -213,37 +213,19 @@ def _best_union_box(context: Context, union: np.ndarray, hidden_cells, hidden_ma
 
 
 def _protect_question(table: CellTable, options: Sequence[ItemCounts], min_n: int) -> list[Protection]:
-    """The options of one multi-select question: each protected on its own, then — since the
-    blank count (who skipped the question) is the same for every option, and so is published
-    for a group by any option that shows it — audited again with the blank counts the other
-    options show, hiding more until every option passes (only additions: hiding more in one
-    option only takes knowledge away from the others, so this ends)."""
-    patterns = [protect_item(Context(table, counts, min_n)) for counts in options]
+    """The options of one multi-select question. Its blank count (who skipped the whole
+    question) is the same for every option, so any option that shows a group publishes it: it
+    is treated as public for every group, like the group size — each option is protected, and
+    audited, as if every blank count were known (the attacker is given more than the product
+    shows, so the audit errs on the safe side; the blank itself is outside the rule)."""
     if len(options) < 2:
-        return patterns
-    for _ in range(_MAX_ROUNDS):
-        changed = False
-        for i, counts in enumerate(options):
-            if not patterns[i].hidden_cells.any():
-                continue
-            context = Context(table, counts, min_n, _shown_elsewhere(patterns, i))
-            if audit_item(context, *patterns[i], exact=False).ok:
-                continue
-            patterns[i] = protect_item(context, start=patterns[i], prune=False)
-            changed = True
-        if not changed:
-            break
-    return patterns
+        return [protect_item(Context(table, counts, min_n)) for counts in options]
+    known = _all_blanks(table)
+    return [protect_item(Context(table, counts, min_n, known)) for counts in options]
 
 
-def _shown_elsewhere(patterns: Sequence[Protection], i: int) -> KnownBlank:
-    cells = np.zeros_like(patterns[i].hidden_cells)
-    margins = np.zeros_like(patterns[i].hidden_margins)
-    for j, other in enumerate(patterns):
-        if j != i:
-            cells |= ~other.hidden_cells
-            margins |= ~other.hidden_margins
-    return KnownBlank(cells, margins)
+def _all_blanks(table: CellTable) -> KnownBlank:
+    return KnownBlank(np.ones(table.n_cells, dtype=bool), np.ones(len(table.margins), dtype=bool))
 
 
 # --- the pattern of an item and the groups it shows ---------------------------------------------------
@@ -317,6 +299,15 @@ def _table_for(keys: np.ndarray) -> CellTable:
     return table
 
 
+def clear_caches() -> None:
+    """Forget every cached pattern and table (for benchmarks that time a cold start)."""
+    from analysis import audit
+
+    _PLANS.clear()
+    _TABLES.clear()
+    audit._REPORTS.clear()
+
+
 def _remember(key: bytes, make):
     if key in _PLANS:
         _PLANS.move_to_end(key)
@@ -373,7 +364,7 @@ def plan_suppression(survey: Survey, min_n: int, items: Sequence[str] | None = N
     One pattern per item serves every view of it — totals, any breakdown, "vs the rest",
     filtered subsets, both denominators, headline and distribution, weighted figures — so no
     two views can be combined to undo each other's suppression. The options of a multi-select
-    question are decided together (they share the blank count). Patterns are cached by the
+    question are decided together (they share the blank count, treated as public). Patterns are cached by the
     item's counts per cell and the threshold, so every table of a view reuses them.
     """
     chosen = list(items) if items is not None else [item.id for item in survey.ordered_items()]
@@ -394,6 +385,7 @@ def plan_suppression(survey: Survey, min_n: int, items: Sequence[str] | None = N
     position = {item.id: i for i, item in enumerate(counts.items)}
     item_counts = {item_id: _item_counts(counts, position[item_id]) for item_id in expanded}
     labels = {b: counts.groups[b].to_numpy(dtype=object) for b in breakdowns}
+    labels_key = "\x1f".join(f"{b}={'|'.join(map(str, v))}" for b, v in labels.items()).encode()
     patterns: dict[str, ItemPattern] = {}
     done: set[str] = set()
     for item_id in expanded:
@@ -407,17 +399,16 @@ def plan_suppression(survey: Survey, min_n: int, items: Sequence[str] | None = N
             done.add(item)
             if item not in chosen:
                 continue
-            patterns[item] = _item_pattern(item, counts_of, labels, min_n, table, protection, kernel, known)
+            key = digest + item.encode() + b"\x1e" + labels_key
+            patterns[item] = _remember(key, lambda: _item_pattern(item, counts_of, labels, min_n, table, protection,
+                                                                  kernel, known))
     return patterns
 
 
 def _decide_group(table: CellTable, group_counts: Sequence[ItemCounts], min_n: int) -> list[tuple]:
     protections = _protect_question(table, group_counts, min_n)
-    decided = []
-    for i, protection in enumerate(protections):
-        known = _shown_elsewhere(protections, i) if len(protections) > 1 else None
-        decided.append((protection, _pattern_parts(table, protection), known))
-    return decided
+    known = _all_blanks(table) if len(protections) > 1 else None
+    return [(protection, _pattern_parts(table, protection), known) for protection in protections]
 
 
 def _item_pattern(item_id: str, counts: ItemCounts, labels: dict, min_n: int, table: CellTable,
