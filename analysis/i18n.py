@@ -82,9 +82,9 @@ NB: dict[str, str] = {
     "group.rest_default": "resten",
     # --- disclosure control (analysis.protect) ---
     "protect.primary": "for få svar til å vises",
-    "protect.primary_long": "Skjult: færre enn {k} tok stilling, eller under {small} svar der alle eller ingen er i målet – da ville tallet vist hva hver enkelt svarte.",
+    "protect.primary_long": "Skjult: gruppen har færre enn {k} personer – tallet ville vist hva hver enkelt svarte.",
     "protect.secondary": "skjult for å beskytte en liten gruppe",
-    "protect.secondary_long": "Skjult fordi tallet sammen med totalene ellers ville avslørt en gruppe med for få svar.",
+    "protect.secondary_long": "Skjult for å beskytte en liten gruppe: alene eller sammen med andre tall ville tallet vist hva enkeltpersoner svarte (færre enn {k} tok stilling, eller under {small} der alle eller ingen er i målet).",
     # --- comparisons and tests (analysis.compare) ---
     "compare.contrast": "{a} mot {b}",
     "compare.family.role": "rolle",
@@ -195,9 +195,9 @@ EN: dict[str, str] = {
     "group.rest": "Rest of {region}",
     "group.rest_default": "the rest",
     "protect.primary": "too few answers to show",
-    "protect.primary_long": "Hidden: fewer than {k} took a position, or under {small} answers with all or none in the measure – the number would show what each person answered.",
+    "protect.primary_long": "Hidden: the group has fewer than {k} people – the number would show what each person answered.",
     "protect.secondary": "hidden to protect a small group",
-    "protect.secondary_long": "Hidden because, together with the totals, it would reveal a group with too few answers.",
+    "protect.secondary_long": "Hidden to protect a small group: on its own or together with other numbers it would show what individuals answered (fewer than {k} took a position, or under {small} with all or none in the measure).",
     "compare.contrast": "{a} vs {b}",
     "compare.family.role": "role",
     "compare.family.municipality": "municipality vs the rest",

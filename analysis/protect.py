@@ -523,9 +523,9 @@ def protect_headline(table: pd.DataFrame, min_n: int, by: tuple[str, ...] | list
                      selection: dict | None = None, plan: dict[str, ItemPattern] | None = None) -> pd.DataFrame:
     """Hide every row that is sensitive or would let a reader work out one that is.
 
-    Adds `suppressed` (bool) and `suppression` ("primary": too few answers, or 0 %/100 % in
-    a group under SMALL_GROUP; "secondary": hidden so a primary one cannot be recovered by
-    subtraction; None: shown). A hidden row keeps its group labels and `respondents` (group
+    Adds `suppressed` (bool) and `suppression` ("primary": the group has fewer than `min_n`
+    people; "secondary": any other hidden group — sensitive itself, or hidden so that another
+    cannot be recovered; see `label`; None: shown). A hidden row keeps its group labels and `respondents` (group
     sizes are not answers) and loses n, k, share, pct, ci_low, ci_high, dont_know, blank.
 
     `by` names the table's group columns (as passed to `headline_table`). Pass `survey` —
@@ -599,16 +599,17 @@ def protect_distribution(table: pd.DataFrame, min_n: int, by: tuple[str, ...] | 
 def suppression_note(suppression: str | None, min_n: int, language: str = "nb", long: bool = False) -> str:
     """What to show in place of a hidden number ("" for a shown one).
 
-    Primary suppression has two causes (too few answers; 0 %/100 % in a small group); the
-    note names both, never which one applied — telling "all or none" apart would give away
-    the answer it hides.
+    The label comes from the group's size alone (`label`): "primary" — too few people to
+    show — or "secondary" — hidden to protect a small group, itself or another. The note never
+    says whether a group of five or more was hidden for few answers, for all-or-none, or for
+    another group: telling "all or none" apart would give away the answer it hides.
     """
     from analysis.i18n import t
 
     if suppression == PRIMARY:
         return t("protect.primary_long" if long else "protect.primary", language, k=min_n, small=SMALL_GROUP)
     if suppression == SECONDARY:
-        return t("protect.secondary_long" if long else "protect.secondary", language)
+        return t("protect.secondary_long" if long else "protect.secondary", language, k=min_n, small=SMALL_GROUP)
     return ""
 
 
