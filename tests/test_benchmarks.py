@@ -1,7 +1,8 @@
 """The benchmark scripts still run: benchmark 1 at a tiny size prints a row with its ratios.
 
 No timing is asserted (machines here are noisy); the figures live in docs/performance.md.
-The browser benchmarks (2 and 4) are not run here: they take minutes.
+The browser benchmarks (2 and 4) are not run here: they take minutes; benchmark 5 runs at its
+quick size.
 """
 
 from __future__ import annotations
@@ -30,3 +31,17 @@ def test_p95_interpolates_like_numpy():
 
     assert p95([1.0, 2.0, 3.0, 4.0, 5.0]) == 4.8
     assert p95([2.0]) == 2.0
+
+
+def test_audit_speed_prints_every_survey_and_passes():
+    """Benchmark 5 at its quick size: a row per survey, each pattern passing its exact audit."""
+    from contextlib import redirect_stdout
+    from io import StringIO
+
+    import audit_speed
+
+    out = StringIO()
+    with redirect_stdout(out):
+        assert audit_speed.main(["--quick"]) == 0
+    rows = [line for line in out.getvalue().splitlines() if line.startswith(("grid", "bundled"))]
+    assert len(rows) == 3 and all(line.endswith("yes") for line in rows)
