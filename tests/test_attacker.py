@@ -47,7 +47,6 @@ from test_exports_deck import fake_png
 
 BLANK = "(blank)"
 BLANK_WORDS = {"Ubesvart": BLANK, "Valgt": "1", "Ikke valgt": "0"}
-NUMBER = re.compile(r"-?\d+(?:,\d+)?")
 
 
 # --- what the attacker knows about the survey's shape ------------------------------------------------
