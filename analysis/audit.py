@@ -10,8 +10,11 @@ knows about them:
 - every count of every shown cell and every shown margin (a margin: the cells sharing the
   values of some of the breakdowns — a municipality, a role, the grand total, a municipality
   pooled over rounds …): each category, "don't know", blank, both bases and the headline k;
-- for a multi-select question, the blank count (who skipped the whole question) of every group
-  shown for any option of the question: it is the same number for every option.
+- for a multi-select question, the blank count (who skipped the whole question): it is one
+  number for every option, shown with any option that shows the group. Each option's audit
+  (`audit_item`) is given every group's blank (`every_blank`, more than is shown: safe for the
+  answers); `audit_question` then decides, over all options at once (`JointSystem`), the blank of
+  each cell that every option hides and whatever follows from it.
 
 Every other output — a filtered subset, "my municipality vs the rest", the other base, a
 comparison, a weighted figure, a round change, a rank — is shown only when its group's 0/1
@@ -24,8 +27,8 @@ is therefore the whole published set of the item, for every page, download, deck
 - which counts of a hidden cell an attacker can pin to a single value (the protection rule of
   docs/statistics.md, "Small groups": every count of a hidden cell — each category, "don't
   know", blank, k, n on both bases, n − k on both bases — must keep at least two possible
-  values, unless it follows from a published zero or from a number published for that very
-  group);
+  values, unless it follows from a zero published for a shown margin containing the cell and
+  the group sizes);
 - which sets of hidden cells that together form a small group (fewer than k who took a
   position, or all-or-none under 10) have counts that follow linearly from what is shown.
 
@@ -33,7 +36,7 @@ is therefore the whole published set of the item, for every page, download, deck
 integer solutions of the whole system with different values are exhibited (the true counts and
 one moved along a kernel vector, or one found by `scipy.optimize.milp`); it is pinned when the
 linear system fixes it or when HiGHS proves that no integer solution has another value.
-`interval_report` gives the exact integer interval of every such count (two MILPs each).
+`interval_rows` gives the exact integer interval of every such count (two MILPs each).
 """
 
 from __future__ import annotations
@@ -359,8 +362,9 @@ def certify_moves(counts: ItemCounts, corners: np.ndarray, values: np.ndarray, b
 
 @dataclass
 class KnownBlank:
-    """Groups whose blank count is published by another table (the other options of a
-    multi-select question): cells and margins, as 0/1 masks."""
+    """Groups whose blank count the attacker is given by another table (the other options of a
+    multi-select question: `published_blanks`, or `every_blank` in each option's own audit),
+    cells and margins as 0/1 masks."""
 
     cells: np.ndarray
     margins: np.ndarray
@@ -764,6 +768,223 @@ def _smallest_readable(kernel_rows: np.ndarray, sizes: np.ndarray, limit: int) -
     return np.flatnonzero(np.round(result.x) > 0)
 
 
+# --- a multi-select question: its options share one blank count -----------------------------------------
+
+
+def every_blank(table: CellTable) -> KnownBlank:
+    """Every group's blank count, as if it were public (what each option's own audit assumes)."""
+    return KnownBlank(np.ones(table.n_cells, dtype=bool), np.ones(len(table.margins), dtype=bool))
+
+
+def published_blanks(hidden_cells: Sequence[np.ndarray], hidden_margins: Sequence[np.ndarray]) -> KnownBlank:
+    """The blank counts a multi-select question publishes: those of the groups that at least one
+    of its options shows (every option's row for a group carries the question's blank)."""
+    return KnownBlank(~np.logical_and.reduce([np.asarray(h, dtype=bool) for h in hidden_cells]),
+                      ~np.logical_and.reduce([np.asarray(h, dtype=bool) for h in hidden_margins]))
+
+
+def joint_box_certificates(table: CellTable, options: Sequence[ItemCounts]) -> np.ndarray:
+    """boxes × options × quantities: what each box's joint move certifies once every option hides
+    its cells and margins. The move takes people from answering to skipping the question (blank
+    ±1 on the corners, the same in every option) and, in each option, the other way in one of
+    its answer categories; it needs the blank to give on the corners where it loses and, in every
+    option, some category to give where the blank gains. A count takes another value when it holds
+    exactly one of the blank and the category that moves with it."""
+    boxes = table.boxes
+    first = options[0]
+    blank = int(np.flatnonzero(first.blank)[0])
+    corners = np.maximum(boxes.corners, 0)
+    certified = np.zeros((len(corners), len(options), len(first.quantities)), dtype=bool)
+    blanks = first.x[corners, blank]
+    for sign in (1, -1):
+        values = sign * boxes.values
+        need = np.abs(values)
+        blank_gives = ((values >= 0) | (blanks >= need)).all(axis=1)
+        gives = []
+        for counts in options:
+            rows = counts.x[corners]
+            can = ((values <= 0)[:, :, None] | (rows >= need[:, :, None])).all(axis=1)  # boxes × categories
+            can[:, counts.blank | counts.slack] = False
+            gives.append(can)
+        valid = blank_gives & np.logical_and.reduce([can.any(axis=1) for can in gives])
+        for o, (counts, can) in enumerate(zip(options, gives)):
+            q = counts.quantities.astype(np.int64)
+            inside = (can.astype(np.int64) @ q.T) > 0  # a category that gives lies in the count
+            outside = (can.astype(np.int64) @ (1 - q).T) > 0
+            moves = np.where(counts.quantities[:, blank][None, :], outside, inside)
+            certified[:, o] |= valid[:, None] & moves
+    return certified
+
+
+class JointSystem:
+    """The attacker's integer program over every option of one question at once: each option's
+    system (with the blank counts the question publishes) side by side, and one blank per cell
+    hidden in every option, shared by all of them."""
+
+    def __init__(self, systems: Sequence[System], everywhere: np.ndarray):
+        self.systems = list(systems)
+        models = [s._model() for s in self.systems]
+        sizes = [s.x.size for s in self.systems]
+        self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        blocks = [m[0].A for m in models]
+        lower = [m[0].lb for m in models]
+        upper = [m[0].ub for m in models]
+        link_rows, link_cols, link_vals = [], [], []
+        shared = np.flatnonzero(everywhere)
+        row = 0
+        if len(shared) and len(self.systems) > 1:
+            width = [s.x.shape[1] for s in self.systems]
+            position = [{int(c): p for p, c in enumerate(s.hidden)} for s in self.systems]
+            first = self.systems[0]
+            for cell in shared:
+                a = self.offsets[0] + position[0][int(cell)] * width[0] + first.blank_index
+                for o in range(1, len(self.systems)):
+                    s = self.systems[o]
+                    b = self.offsets[o] + position[o][int(cell)] * width[o] + s.blank_index
+                    link_rows += [row, row]
+                    link_cols += [a, b]
+                    link_vals += [1.0, -1.0]
+                    row += 1
+        matrix = scipy.sparse.block_diag([scipy.sparse.csr_array(b) for b in blocks], format="csr")
+        if row:
+            links = scipy.sparse.csr_array((link_vals, (link_rows, link_cols)), shape=(row, int(self.offsets[-1])))
+            matrix = scipy.sparse.vstack([matrix, links], format="csr")
+            lower.append(np.zeros(row))
+            upper.append(np.zeros(row))
+        self.constraints = LinearConstraint(matrix, np.concatenate(lower), np.concatenate(upper))
+        self.bounds = Bounds(np.concatenate([m[1].lb for m in models]), np.concatenate([m[1].ub for m in models]))
+
+    def solve(self, option: int, position: int, categories: np.ndarray, sign: int) -> list[np.ndarray] | None:
+        """An integer solution minimising (sign=+1) or maximising (−1) the count of `categories`
+        of option `option`'s hidden cell at `position`, per option, or None."""
+        objective = np.zeros(int(self.offsets[-1]))
+        width = self.systems[option].x.shape[1]
+        start = self.offsets[option] + position * width
+        objective[start: start + width] = sign * categories
+        result = milp(objective, constraints=self.constraints, bounds=self.bounds,
+                      integrality=np.ones(objective.size), options=_MILP_OPTIONS)
+        if result.x is None or result.status != 0:
+            return None
+        x = np.round(result.x).astype(np.int64)
+        return [x[self.offsets[o]: self.offsets[o + 1]].reshape(s.x.shape) for o, s in enumerate(self.systems)]
+
+    def extreme(self, option: int, position: int, quantity: int, sign: int) -> int | None:
+        categories = self.systems[option].counts.quantities[quantity]
+        solution = self.solve(option, position, categories.astype(float), sign)
+        return None if solution is None else int(solution[option][position, categories].sum())
+
+
+@dataclass
+class QuestionAudit:
+    """What an attacker with every option of a multi-select question can infer about the counts
+    that the options' own audits take as given because they assume every blank public.
+
+    Per option (lists, one entry each): `hidden` cell indices, `exempt` (hidden × quantities: the
+    rule's exemption with only the blanks the question publishes), `checked` (the counts decided
+    here: exempt under "every blank public" but not under the published ones). `pinned`:
+    (option, cell, quantity) triples the attacker pins. `certificates`: `joint_box_certificates`,
+    for the search to reuse."""
+
+    hidden: list[np.ndarray]
+    exempt: list[np.ndarray]
+    checked: list[np.ndarray]
+    systems: list[System]
+    published: KnownBlank
+    pinned: list[tuple[int, int, int]] = field(default_factory=list)
+    certificates: np.ndarray | None = None
+    _joint: JointSystem | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.pinned
+
+    @property
+    def joint(self) -> JointSystem:
+        if self._joint is None:
+            self._joint = JointSystem(self.systems, ~self.published.cells)
+        return self._joint
+
+
+def audit_question(table: CellTable, options: Sequence[ItemCounts], min_n: int, patterns, exact: bool = True,
+                   certificates: np.ndarray | None = None) -> QuestionAudit:
+    """Audit the shared blank of a multi-select question's options, each with its pattern
+    (`patterns`: (hidden cells, hidden margins) per option).
+
+    Each option's own audit (`audit_item` with `every_blank`) gives the attacker every group's
+    blank count: more than is published, so what it certifies holds here too (a move of one
+    option's answers that keeps the blanks keeps every other option's numbers). What it cannot
+    judge is what it takes as given: the blank of a cell that every option hides, and the counts
+    that follow from it. Those are decided here, over all options at once: certified by a joint
+    box move (`joint_box_certificates`), else by HiGHS on the joint program (`JointSystem`); without
+    `exact` an uncertified count is reported as pinned (never wrongly safe)."""
+    hidden_cells = [np.asarray(p[0], dtype=bool) for p in patterns]
+    hidden_margins = [np.asarray(p[1], dtype=bool) for p in patterns]
+    published = published_blanks(hidden_cells, hidden_margins)
+    everything = every_blank(table)
+    systems, hidden, exempt, checked = [], [], [], []
+    for counts, cells, margins in zip(options, hidden_cells, hidden_margins):
+        system = System(Context(table, counts, min_n, published), cells, margins)
+        own = System(Context(table, counts, min_n, everything), cells, margins).exempt()
+        systems.append(system)
+        hidden.append(system.hidden)
+        exempt.append(system.exempt())
+        checked.append(own & ~exempt[-1])
+    audit = QuestionAudit(hidden, exempt, checked, systems, published)
+    if min_n <= 1 or not any(c.any() for c in checked):
+        return audit
+    everywhere = ~published.cells
+    if certificates is None:
+        certificates = joint_box_certificates(table, options)
+    audit.certificates = certificates
+    boxes = table.boxes
+    usable = ~((boxes.cells & ~everywhere[None, :]).any(axis=1)
+               | (boxes.margins & published.margins[None, :]).any(axis=1))
+    todo = []
+    for o, system in enumerate(systems):
+        remaining = checked[o].copy()
+        chosen = np.flatnonzero(usable)
+        if len(chosen) and remaining.any():
+            moved = boxes.cells[chosen][:, system.hidden].T.astype(np.int64)  # hidden × boxes
+            remaining &= ~((moved @ certificates[chosen, o].astype(np.int64)) > 0)
+        todo.append(remaining)
+    if not any(t.any() for t in todo):
+        return audit
+    if not exact:
+        audit.pinned = [(o, int(hidden[o][p]), int(q)) for o in range(len(options)) for p, q in zip(*np.nonzero(todo[o]))]
+        return audit
+    joint = audit.joint
+    truth = [(s.x[:, None, :] * s.counts.quantities[None, :, :]).sum(axis=2) for s in systems]
+    # The blank count is one number for every option: decided once, for all of them.
+    blank_quantity = [np.flatnonzero((c.quantities == c.blank[None, :]).all(axis=1)) for c in options]
+    positions = [{int(cell): p for p, cell in enumerate(h)} for h in hidden]
+    for o in range(len(options)):
+        for position, quantity in zip(*np.nonzero(todo[o])):
+            if not todo[o][position, quantity]:
+                continue
+            moved = False
+            categories = options[o].quantities[quantity].astype(float)
+            for sign in (-1, 1):
+                solution = joint.solve(o, position, categories, sign)
+                if solution is None:
+                    continue
+                for p, (s, x) in enumerate(zip(systems, solution)):  # every count it moves is settled too
+                    found = (x[:, None, :] * s.counts.quantities[None, :, :]).sum(axis=2)
+                    todo[p] &= found == truth[p]
+                if int(solution[o][position] @ categories) != truth[o][position, quantity]:
+                    moved = True
+                    break
+            if moved:
+                continue
+            cell = int(hidden[o][position])
+            shared = len(blank_quantity[o]) and quantity == blank_quantity[o][0]
+            for p in (range(len(options)) if shared else [o]):
+                q = int(blank_quantity[p][0]) if shared else int(quantity)
+                if checked[p][positions[p][cell], q]:
+                    audit.pinned.append((p, cell, q))
+                todo[p][positions[p][cell], q] = False
+    return audit
+
+
 # --- the report -----------------------------------------------------------------------------------------
 
 
@@ -789,6 +1010,25 @@ def interval_rows(context: Context, hidden_cells, hidden_margins) -> list[dict]:
 _REPORTS: dict[bytes, "pd.DataFrame"] = {}
 
 
+def _question_audits(survey, plan, min_n: int) -> dict[str, tuple[QuestionAudit, int]]:
+    """The joint audit of every multi-select question with an option in `plan`, per option:
+    (the question's audit, the option's position in it)."""
+    from analysis.protect import plan_suppression
+
+    found = {}
+    for options in survey.question_groups().values():
+        ids = [o.id for o in options]
+        if len(ids) < 2 or not any(i in plan for i in ids):
+            continue
+        patterns = plan_suppression(survey, min_n, ids)
+        table = patterns[ids[0]].table
+        audit = audit_question(table, [patterns[i].counts for i in ids], min_n,
+                               [(patterns[i].hidden_cells, patterns[i].hidden_margins) for i in ids])
+        for position, item_id in enumerate(ids):
+            found[item_id] = (audit, position)
+    return found
+
+
 def audit_survey(survey, min_n: int, items: Sequence[str] | None = None, intervals: bool = False):
     """The audit of what the product publishes for a survey at threshold `min_n`: one row per
     hidden cell and protected count (item, the cell's breakdown values, `count`, `exempt`,
@@ -810,6 +1050,7 @@ def audit_survey(survey, min_n: int, items: Sequence[str] | None = None, interva
     if key in _REPORTS:
         return _REPORTS[key].copy()
     breakdowns = list(survey.breakdowns)
+    joint = _question_audits(survey, plan, min_n)
     rows = []
     for item_id, pattern in plan.items():
         if not pattern.hidden_cells.any():
@@ -818,14 +1059,23 @@ def audit_survey(survey, min_n: int, items: Sequence[str] | None = None, interva
         audit = audit_item(context, pattern.hidden_cells, pattern.hidden_margins, exact=True)
         pinned = set(audit.pinned)
         system = audit.system
+        exempt, checked, shared = audit.exempt, np.zeros_like(audit.exempt), None
+        if item_id in joint:
+            shared, option = joint[item_id]
+            exempt, checked = shared.exempt[option], shared.checked[option]
+            pinned |= {(cell, quantity) for o, cell, quantity in shared.pinned if o == option}
         for position, cell in enumerate(audit.hidden):
             where = {b: pattern.cells[b].iloc[cell] for b in breakdowns}
             for quantity, name in enumerate(pattern.counts.quantity_names):
-                row = {"item_id": item_id, **where, "count": name, "exempt": bool(audit.exempt[position, quantity]),
+                row = {"item_id": item_id, **where, "count": name, "exempt": bool(exempt[position, quantity]),
                        "protected": (int(cell), quantity) not in pinned}
                 if intervals:
-                    row["low"] = system.extreme(position, quantity, 1)
-                    row["high"] = system.extreme(position, quantity, -1)
+                    if checked[position, quantity]:
+                        low = shared.joint.extreme(option, position, quantity, 1)
+                        high = shared.joint.extreme(option, position, quantity, -1)
+                    else:
+                        low, high = system.extreme(position, quantity, 1), system.extreme(position, quantity, -1)
+                    row["low"], row["high"] = low, high
                 rows.append(row)
         for union in audit.unions:
             rows.append({"item_id": item_id, **{b: " + ".join(map(str, pattern.cells[b].iloc[union])) for b in breakdowns},

@@ -29,6 +29,8 @@ from analysis.audit import (
     KnownBlank,
     answer_counts,
     audit_item,
+    audit_question,
+    every_blank,
     headline_counts,
     integer_kernel,
     is_sensitive,
@@ -192,12 +194,18 @@ def _best_box(context: Context, cell: int, need: np.ndarray, hidden_cells, hidde
     None when no box certifies any."""
     candidates = context.table.boxes.through[cell]
     cover = (context.box_certificates[candidates] & need[None, :]).sum(axis=1)
+    return _cheapest(candidates, cover, lambda chosen: _box_costs(context, chosen, hidden_cells, hidden_margins,
+                                                                  cell_cost, margin_cost))
+
+
+def _cheapest(candidates: np.ndarray, cover: np.ndarray, costs) -> int | None:
+    """Among the candidates that cover something, the least cost (`costs(candidates)`) per
+    count covered, then the most covered, then the first; None when none covers any."""
     useful = cover > 0
     if not useful.any():
         return None
     candidates, cover = candidates[useful], cover[useful]
-    cost = _box_costs(context, candidates, hidden_cells, hidden_margins, cell_cost, margin_cost)
-    order = np.lexsort((np.arange(len(candidates)), -cover, cost / cover))
+    order = np.lexsort((np.arange(len(candidates)), -cover, costs(candidates) / cover))
     return int(candidates[order[0]])
 
 
@@ -214,18 +222,61 @@ def _best_union_box(context: Context, union: np.ndarray, hidden_cells, hidden_ma
 
 def _protect_question(table: CellTable, options: Sequence[ItemCounts], min_n: int) -> list[Protection]:
     """The options of one multi-select question. Its blank count (who skipped the whole
-    question) is the same for every option, so any option that shows a group publishes it: it
-    is treated as public for every group, like the group size — each option is protected, and
-    audited, as if every blank count were known (the attacker is given more than the product
-    shows, so the audit errs on the safe side; the blank itself is outside the rule)."""
+    question) is the same for every option, and every option that shows a group publishes it.
+
+    1. each option is protected as if every group's blank were public (`every_blank`): the
+       attacker is given more than the product shows, so what this proves about the answers
+       holds whatever the other options show;
+    2. the blank of a cell that every option hides is not public, nor what follows from it:
+       `audit_question` decides those counts over all options at once, and while it finds one
+       pinned, a box through that cell whose joint move certifies it
+       (`analysis.audit.joint_box_certificates`) is hidden in every option — least cost per
+       count, then the first in table order — and each option is protected again from there
+       (only additions, so this ends)."""
     if len(options) < 2:
         return [protect_item(Context(table, counts, min_n)) for counts in options]
-    known = _all_blanks(table)
-    return [protect_item(Context(table, counts, min_n, known)) for counts in options]
+    contexts = [Context(table, counts, min_n, every_blank(table)) for counts in options]
+    protections = [protect_item(context) for context in contexts]
+    if min_n <= 1:
+        return protections
+    answered = options[0].n_answered
+    cell_cost = answered + 1
+    margin_cost = MARGIN_WEIGHT * ((table.margins.astype(np.int64) @ answered) + 1)
+    certificates = None
+    for _ in range(_MAX_ROUNDS):
+        audit = audit_question(table, options, min_n, protections, certificates=certificates)
+        if audit.ok:
+            return protections
+        certificates = audit.certificates
+        cells = np.zeros(table.n_cells, dtype=bool)
+        margins = np.zeros(len(table.margins), dtype=bool)
+        needs: dict[int, np.ndarray] = {}
+        for option, cell, quantity in audit.pinned:
+            needs.setdefault(cell, np.zeros(certificates.shape[1:], dtype=bool))[option, quantity] = True
+        for cell in sorted(needs):
+            box = _best_joint_box(contexts, certificates, cell, needs[cell], protections, cell_cost, margin_cost)
+            if box is None:  # never seen: the box of the cell alone always moves its blank
+                cells[:] = True
+                margins[:] = True
+                break
+            cells |= table.boxes.cells[box]
+            margins |= table.boxes.margins[box]
+        protections = [protect_item(context, start=Protection(p.hidden_cells | cells, p.hidden_margins | margins))
+                       for context, p in zip(contexts, protections)]
+    everything = Protection(np.ones(table.n_cells, dtype=bool), np.ones(len(table.margins), dtype=bool))
+    return [everything for _ in options]  # never seen; hiding everything leaves only the group sizes
 
 
-def _all_blanks(table: CellTable) -> KnownBlank:
-    return KnownBlank(np.ones(table.n_cells, dtype=bool), np.ones(len(table.margins), dtype=bool))
+def _best_joint_box(contexts: Sequence[Context], certificates: np.ndarray, cell: int, need: np.ndarray,
+                    protections: Sequence[Protection], cell_cost, margin_cost):
+    """The box through `cell` whose joint move certifies the most of `need` (options ×
+    quantities) per cost (the answers it newly hides, summed over the options), then the first
+    in table order; None when none certifies any."""
+    candidates = contexts[0].table.boxes.through[cell]
+    cover = (certificates[candidates] & need[None]).sum(axis=(1, 2))
+    return _cheapest(candidates, cover, lambda chosen: sum(
+        _box_costs(context, chosen, p.hidden_cells, p.hidden_margins, cell_cost, margin_cost)
+        for context, p in zip(contexts, protections)))
 
 
 # --- the pattern of an item and the groups it shows ---------------------------------------------------
@@ -407,7 +458,7 @@ def plan_suppression(survey: Survey, min_n: int, items: Sequence[str] | None = N
 
 def _decide_group(table: CellTable, group_counts: Sequence[ItemCounts], min_n: int) -> list[tuple]:
     protections = _protect_question(table, group_counts, min_n)
-    known = _all_blanks(table) if len(protections) > 1 else None
+    known = every_blank(table) if len(protections) > 1 else None
     return [(protection, _pattern_parts(table, protection), known) for protection in protections]
 
 

@@ -14,9 +14,9 @@ For every count of every hidden cell (each answer, "Vet ikke", blank, k, n on bo
 n − k on both bases) it solves integer programs for the smallest and largest value. The rule
 (docs/statistics.md, "Small groups"): none may be pinned to one value, unless the published
 zeros (a shown group of two or more cells whose own numbers say a count is 0) and the group
-sizes pin it as well —
-what is said about a whole shown group holds for each member; a multi-select question's blank
-count per group is public like the group size (every option that shows the group shows it).
+sizes pin it as well — what is said about a whole shown group holds for each member. A
+multi-select question's blank count gets no exception: the attacker links its options by it
+and solves for the blank of every hidden cell like any other count.
 
 Surveys: (a) the bundled one at thresholds 5, 10 and 20; (b) 7 municipalities × 2 roles with
 elected cells of 3, 2, 2 and 1; (c) two rounds of 4 × 2 cells; (d) random surveys (hypothesis)
@@ -374,9 +374,8 @@ class Attacker:
         return self.extreme(target, -1) == value and self.extreme(target, 1) == value
 
     def pinned_by_what_is_public_anyway(self, publication: Publication, target: np.ndarray) -> bool:
-        """The rule's exception: pinned by group sizes, published zeros of shown groups of two or
-        more cells, and — for a multi-select question — how many in each group skipped it
-        (the same number for every option, treated like the group size)."""
+        """The rule's exception: pinned by group sizes and the published zeros of shown groups of
+        two or more cells (and, for a multi-select question, the structural link: one blank)."""
         rows = list(self.a[: self.structural])
         values = list(self.b[: self.structural])
 
@@ -390,9 +389,6 @@ class Attacker:
             for c in cells:
                 for category in zero:
                     known((it, c, category), 0)
-        if self.u.items[self.items[0]]["kind"] == "multi_select":
-            for c in range(len(self.u.cells)):
-                known((self.items[0], c, BLANK), self.truth[self.index[(self.items[0], c, BLANK)]])
         a, b = np.array(rows), np.array(values)
         value = float(self.truth @ target)
         return self.extreme(target, -1, a, b) == value and self.extreme(target, 1, a, b) == value
@@ -569,3 +565,26 @@ def test_the_attacker_finds_what_hiding_only_the_small_cells_leaves_open(tmp_pat
     findings = attack(u, publication)
     assert any("q01" in f and "count" in f for f in findings)
     assert any(f.startswith("q01 ('Kommune F', 'Folkevalgte')") for f in findings)
+
+
+@pytest.mark.slow
+def test_the_attacker_finds_a_multi_select_blank_that_options_protected_alone_leave_open(monkeypatch):
+    """A positive control for the shared blank: if each option of the bundled multi-select
+    question were protected on its own, as if every group's blank were public, then at k = 10
+    the attacker — linking the options by their one blank — pins a blank count of a cell that
+    every option hides. (The product's own pattern passes `test_bundled_survey` at k = 10.)"""
+    from analysis import protect
+    from analysis.audit import Context, every_blank
+
+    def alone(table, options, min_n):
+        return [protect.protect_item(Context(table, counts, min_n, every_blank(table))) for counts in options]
+
+    protect.clear_caches()
+    monkeypatch.setattr(protect, "_protect_question", alone)
+    try:
+        universe, publication = read_functions(BUNDLED_WORKBOOK, 10)
+    finally:
+        protect.clear_caches()
+    findings = attack(universe, publication)
+    options = set(next(iter(universe.questions.values())))
+    assert any(f.split()[0] in options and f.endswith(f"count {BLANK} = 0") for f in findings), findings

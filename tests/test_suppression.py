@@ -553,3 +553,33 @@ def test_a_table_on_its_own_is_still_protected(survey):
     distribution = protect_distribution(distribution_table(survey, by, ["q1"]), MIN_N, by)
     hidden = set(map(tuple, distribution[distribution["suppressed"]][by].to_numpy()))
     assert SMALL in hidden and len(hidden) >= 4
+
+
+def test_a_multi_select_blank_that_every_option_hides_is_protected_jointly(bundled):
+    """At k = 10 every option of the bundled multi-select question hides Lierne × Administrasjon
+    (14 people). If each option were protected on its own, as if every group's blank count were
+    public, the shown totals would give that cell's blank away: the Administrasjon total's one
+    blank sits in the shown Grong × Administrasjon cell, so the 14 in Lierne skipped the question
+    0 times. Over all options at once (`audit_question`) that is found; the shipped pattern
+    leaves the attacker two or more values (an interval from HiGHS on the joint program)."""
+    from analysis.audit import Context, audit_question, audit_survey, every_blank
+    from analysis.protect import protect_item
+
+    options = [o.id for o in next(iter(bundled.question_groups().values()))]
+    frame = bundled.responses
+    skipped = frame[options].isna().all(axis=1)
+    administrators = frame["rolle"] == "Administrasjon"
+    assert skipped[administrators].sum() == 1 and skipped[administrators & (frame["kommune"] == "Grong")].sum() == 1
+    plan = plan_suppression(bundled, 10, options)
+    table, counts = plan[options[0]].table, [plan[o].counts for o in options]
+    cells = plan[options[0]].cells
+    lierne = int(np.flatnonzero((cells["kommune"] == "Lierne") & (cells["rolle"] == "Administrasjon"))[0])
+    alone = [protect_item(Context(table, c, 10, every_blank(table))) for c in counts]
+    assert all(p.hidden_cells[lierne] for p in alone) and not any(p.hidden_cells[0] for p in alone)
+    blank = counts[0].quantity_names.index("blank")
+    assert {(cell, q) for _, cell, q in audit_question(table, counts, 10, alone).pinned} >= {(lierne, blank)}
+    shipped = [(plan[o].hidden_cells, plan[o].hidden_margins) for o in options]
+    assert audit_question(table, counts, 10, shipped).ok
+    report = audit_survey(bundled, 10, options[:1], intervals=True).set_index(["kommune", "rolle", "count"])
+    row = report.loc[("Lierne", "Administrasjon", "blank")]
+    assert row["protected"] and not row["exempt"] and row["low"] < row["high"]
