@@ -9,7 +9,9 @@ here are shared, and OpenBLAS threads would otherwise count as the audit's.
 
 Surveys (scripts/cell_surveys.py): municipality × role grids of 4, 8, 16 and 32 groups with 30
 items (every fourth elected cell under 4 people); the bundled survey; 7 municipalities × 2
-roles × 2 rounds with 30 items; a 6 366-row survey with 4 breakdowns (150 cells) and 10 items.
+roles × 2 rounds with 30 items, and again with 22 items and a multi-select question of 8 options
+(whose shared blank is audited jointly); a 6 366-row survey with 4 breakdowns (150 cells) and
+10 items.
 
     python benchmarks/audit_speed.py            # everything
     python benchmarks/audit_speed.py --quick    # grids of 4 and 8 groups, 6 items, and the bundled survey
@@ -70,6 +72,7 @@ def surveys(quick: bool):
         yield "bundled (93 × 25 items)", load_workbook(BUNDLED_WORKBOOK)
         if not quick:
             yield load("7 × 2 × 2 rounds × 30 items", cell_surveys.seven_two_rounds(items=30))
+            yield load("7 × 2 × 2 rounds, 22 items + 8 options", cell_surveys.seven_two_rounds(items=22, multi_select=8))
             yield load("6 366 rows, 4 breakdowns × 10 items", cell_surveys.four_breakdowns())
 
 
