@@ -14,6 +14,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from corpus import as_read
 from dashboard import charts as chart_plans
 from dashboard import figures
 from test_workshop_pages import PIN, open_page, warm_server, workshop_env  # noqa: F401 (fixtures)
@@ -35,7 +36,7 @@ def position(at: AppTest) -> str:
     """The "section · n of N" line; drawn as Markdown, never as HTML (a section's name comes
     from the file)."""
     assert not any(m.proto.allow_html for m in at.markdown)
-    return next(m.value for m in at.markdown if re.search(r" · \d+ av \d+$", m.value))
+    return next(as_read(m.value) for m in at.markdown if re.search(r" · \d+ av \d+$", m.value))
 
 
 def click(at: AppTest, key: str) -> AppTest:
@@ -61,7 +62,7 @@ def test_one_large_chart_with_the_links_filters(bundled, plan):
     assert at.button(key="presentation-previous").disabled
     assert any("stSidebar" in html.proto.body for html in at.get("html"))  # the CSS that hides the chrome
     assert not any("Rekonstruerte data – ikke ekte svar." in w.value for w in at.warning)  # the slide says it instead
-    footer = at.caption[-1].value
+    footer = as_read(at.caption[-1].value)
     assert footer.startswith("Antall svar (n): Administrasjon") and "Rekonstruerte data" in footer
 
 
@@ -106,7 +107,7 @@ def test_live_matrix_keeps_refreshing(workshop_env):  # noqa: F811 (fixture)
                                         areas=[("Vei", "Teknisk"), ("Skole", "Oppvekst")])
     at = open_page("pages/verksted_visning.py", presentasjon="1", kode=session.join_code)
     assert "Rådsmøte" in title(at) and "0 av 2 grupper" in title(at)
-    assert any("Direkte fra verkstedet «Rådsmøte»" in c.value for c in at.caption)
+    assert any("Direkte fra verkstedet «Rådsmøte»" in as_read(c.value) for c in at.caption)
     workshop_env.submit(session.join_code, "Lag A", {"Vei": (8, 7), "Skole": (5, 5)})
     at.run()  # what the fragment's timer does in the browser
     assert "1 av 2 grupper" in title(at)
