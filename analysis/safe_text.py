@@ -7,8 +7,10 @@ to a spreadsheet they must stay text, never become a formula. Three targets, thr
 - `markdown(text)` — for everything Streamlit renders as Markdown: `st.markdown`, captions,
   alerts, headers, widget labels, `st.table` cells. Every ASCII punctuation character is
   backslash-escaped (CommonMark allows that for each of them), which leaves no link, image,
-  emphasis, heading, list, HTML tag, entity, `:material/…:` or `:red[…]` directive, `$…$`
-  formula or bare-URL autolink; line breaks stay line breaks, without starting a new block.
+  emphasis, heading, list, HTML tag, entity, `:material/…:` or `:red[…]` directive or `$…$`
+  formula; a bare URL or e-mail address gets an invisible word joiner after its scheme (or
+  "www", or "@"), which GFM's autolinking — done after escapes are read — does not see past;
+  line breaks stay line breaks, without starting a new block.
 - `plotly(text)` — for chart titles, hover text, tick labels and legend entries: Plotly reads
   a subset of HTML there (`<a href>`, `<b>`, `<span style>`, entities), so `&`, `<` and `>`
   become entities that it shows as the characters.
@@ -30,6 +32,10 @@ from typing import Any
 from analysis.i18n import t
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+# GitHub-flavoured Markdown links bare URLs and e-mail addresses *after* escapes are read, so
+# those are broken by an invisible word joiner after the scheme, the "www" or the "@".
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|www)(?=[:.])|(?<=\w)(@)(?=[\w-]+\.)")
+WORD_JOINER = "\u2060"
 _LINE_BREAKS = re.compile(r"\s*(?:\r\n|\r|\n)\s*")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -38,7 +44,8 @@ def markdown(value: Any) -> str:
     """`value` as Markdown that renders as exactly its text (None → "")."""
     if value is None:
         return ""
-    text = _PUNCTUATION.sub(r"\\\1", str(value))
+    text = _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2)) + WORD_JOINER, str(value))
+    text = _PUNCTUATION.sub(r"\\\1", text)
     # A line break inside a paragraph: no blank line (a new block), no indentation (code).
     return _LINE_BREAKS.sub("  \n", text.strip())
 

@@ -100,7 +100,9 @@ def page_title(key: str, language: str) -> None:
     """The page's title and one-line introduction; a codebook section the catalogue does not
     name (another survey's) is titled by its own name."""
     if f"ui.page.{key}.title" not in NB:
-        st.title(markdown(charts.section_title(key, language)))  # the same name as in the menu
+        name = charts.section_title(key, language)
+        st.set_page_config(page_title=name)  # the browser tab's title is plain text (the menu's is Markdown)
+        st.title(markdown(name))  # the same name as in the menu
         return
     st.title(t(f"ui.page.{key}.title", language))
     st.caption(t(f"ui.page.{key}.intro", language))

@@ -60,4 +60,4 @@ def upload_of(case: dict, generated: Path | None = None) -> dict[str, bytes]:
 def as_read(text: str) -> str:
     """Escaped Markdown (`analysis.safe_text.markdown`) as a reader sees it; numbers' no-break
     spaces as plain spaces (the fragments are written with plain ones)."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text).replace("  \n", "\n").replace("\xa0", " ")
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text).replace("  \n", "\n").replace("\xa0", " ").replace("\u2060", "")
