@@ -33,7 +33,7 @@ import pandas as pd
 
 from analysis import settings
 from analysis.codebook import Survey
-from analysis.load import BUNDLED_WORKBOOK, SHEETS, _read_meta, build_survey, formula_problems, survey_from_sheets
+from analysis.load import BUNDLED_WORKBOOK, SHEETS, build_survey, formula_problems, survey_from_sheets
 from analysis.problems import Problem, SurveyError
 from analysis.xlsx_reader import MB, Refused, XlsxLimits, check_cells, limit_problem
 from analysis.xlsx_reader import read as read_xlsx
@@ -84,8 +84,6 @@ class Limits:
             worker_cpu_seconds=value("SURVEY_WORKER_CPU_SECONDS"),
             worker_timeout_seconds=value("SURVEY_WORKER_TIMEOUT_SECONDS"),
         )
-
-    from_environment = from_settings  # the name the pages used before the settings had one home
 
     def xlsx(self) -> XlsxLimits:
         return XlsxLimits(self.max_rows, self.max_columns, self.max_cells, self.max_cell_chars, self.max_text_bytes,
@@ -155,9 +153,6 @@ def load_path(path: str | Path) -> Survey:
     if survey is None:
         raise SurveyError(problems, str(path))
     return survey
-
-
-load_upload = read_upload  # the earlier name of the one door
 
 
 def sniff_format(data: bytes, name: str = "") -> str:
@@ -429,11 +424,6 @@ def _grid(frame: pd.DataFrame) -> pd.DataFrame:
     """A frame as a raw grid (header in row 0), for the cell checks every format gets."""
     return pd.DataFrame([list(frame.columns), *frame.astype(object).to_numpy().tolist()], dtype=object) \
         if len(frame.columns) else pd.DataFrame()
-
-
-def load_sav(data: bytes, name: str = "upload.sav") -> tuple[Survey | None, list[Problem]]:
-    """A trusted `.sav` through the one intake (for tests and scripts)."""
-    return read_upload({name: data}, trusted=True)
 
 
 def _sav_text(value) -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable

@@ -266,9 +266,9 @@ def test_section_addresses_are_ascii_and_unique():
 def test_survey_written_back_as_a_workbook_loads_the_same():
     from analysis.load import validate_workbook
     from analysis.template import survey_workbook
-    from analysis.intake import load_upload
+    from analysis.intake import read_upload
 
-    survey, _ = load_upload({"tiny.xlsx": _tiny_bytes()})
+    survey, _ = read_upload({"tiny.xlsx": _tiny_bytes()})
     again, problems = validate_workbook(survey_workbook(survey), name="again.xlsx")
     assert again is not None and not [p for p in problems if p.severity == "error"]
     assert again.responses.astype(object).equals(survey.responses.astype(object))
@@ -302,7 +302,7 @@ def test_one_file_with_a_round_column_as_the_docs_say():
 
 
 def test_a_column_name_with_norwegian_letters_gets_a_plain_message():
-    from analysis.intake import load_upload
+    from analysis.intake import read_upload
 
     sheets = tiny_frames()
     sheets["codebook"].loc[sheets["codebook"]["column"] == "q1", "column"] = "gevinst_år"
@@ -311,7 +311,7 @@ def test_a_column_name_with_norwegian_letters_gets_a_plain_message():
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name, index=False)
-    survey, problems = load_upload({"a.xlsx": buffer.getvalue()})
+    survey, problems = read_upload({"a.xlsx": buffer.getvalue()})
     (problem,) = [p for p in problems if p.code == "bad_column_name"]
     assert survey is None and (problem.sheet, problem.row, problem.value) == ("codebook", 5, "gevinst_år")
     assert "ikke æ, ø, å" in problem.message() and "pattern" not in problem.message()
