@@ -61,7 +61,6 @@ PACKAGE_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"  # a namespace prefix (`x:row`) must not hide a tag from the scan
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:")
 _DECLARATION = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
-_UTF16_DECLARATION = re.compile(rb"<\x00!\x00|\x00<\x00!")
 
 
 class _Tags:
@@ -69,10 +68,10 @@ class _Tags:
     are several times faster, and used for a chunk without any prefixed tag)."""
 
     def __init__(self, prefix: bytes):
-        self.row = re.compile(rb"<" + prefix + rb"row\b")
+        self.row = re.compile(rb"<" + prefix + rb"row[\s/>]")
         self.row_r = re.compile(rb"<" + prefix + rb"row\b[^>]*?\sr\s*=\s*[\"'](\d+)[\"']")
         self.row_start = re.compile(rb"<" + prefix + rb"row\b(?:[^>]*?\sr\s*=\s*[\"'](\d+)[\"'])?")
-        self.cell = re.compile(rb"<" + prefix + rb"c\b")
+        self.cell = re.compile(rb"<" + prefix + rb"c[\s/>]")
         self.cell_column = re.compile(rb"<" + prefix + rb"c\b[^>]*?\sr\s*=\s*[\"']\$?([A-Za-z]+)\$?\d+[\"']")
         self.formula = re.compile(rb"<" + prefix + rb"f\b")
         # what almost every writer emits (`r` first, double quotes): several times faster to find
@@ -270,10 +269,12 @@ def _declarations(entry: zipfile.ZipInfo, chunks: Iterator[bytes]) -> Iterator[b
             if chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or chunk[:2] in (b"<\x00", b"\x00<"):
                 if entry.filename.endswith((".xml", ".rels", ".vml")):
                     raise Refused(Problem("xlsx_encoding", params={"part": entry.filename}))
-        window = tail + chunk
-        if _DECLARATION.search(window) or _UTF16_DECLARATION.search(window) and _is_xml_part(entry):
+        edge = tail + chunk[:32]  # a declaration across two chunks
+        # a plain search for "<!" first: several times faster than the regex, and rarely found
+        if ((b"<!" in chunk or b"<!" in edge) and _DECLARATION.search(tail + chunk)) or (
+                _is_xml_part(entry) and any(mark in chunk or mark in edge for mark in (b"<\x00!\x00", b"\x00<\x00!"))):
             raise Refused(Problem("xml_entities", params={"part": entry.filename}))
-        tail = window[-24:]
+        tail = chunk[-24:]
         yield chunk
 
 
@@ -374,19 +375,17 @@ class _SheetScanner:
 
     def feed(self, chunk: bytes) -> None:
         scan, limits = self.scan, self.limits
-        long = self.long_run.search(chunk)
+        long = _sparse_tags(chunk) and self.long_run.search(chunk)
         if long:
             raise Refused(limit_problem("cell_too_long", "SURVEY_MAX_CELL_CHARS", limits.max_cell_chars,
                                         sheet=scan.name, length=_run_length(chunk, long.start()) // BYTES_PER_CHAR))
-        tags = _ANY_PREFIX if _PREFIXED.search(chunk) else _PLAIN
+        tags = _ANY_PREFIX if b":" in chunk and _PREFIXED.search(chunk) else _PLAIN
         rows = len(tags.row.findall(chunk))
         explicit_rows = tags.row_r_first.findall(chunk)
         if len(explicit_rows) != rows:
             explicit_rows = tags.row_r.findall(chunk)
         cells = len(tags.cell.findall(chunk))
-        references = tags.cell_column_first.findall(chunk)
-        if len(references) != cells:
-            references = tags.cell_column.findall(chunk)
+        references = tags.cell_column_first.findall(chunk)  # (cells with `r` elsewhere: the walk finds them)
         if rows == len(explicit_rows) and cells == len(references) and not tags.formula.search(chunk):
             if explicit_rows:  # the common case: every row and cell says where it is
                 self.row = max(self.row, max(map(int, explicit_rows)))
@@ -395,24 +394,27 @@ class _SheetScanner:
                 scan.columns = max(scan.columns, self.column)
             scan.cells += cells
         else:
-            self._walk(chunk, tags)
+            self._walk(chunk, tags, explicit_rows if rows == len(explicit_rows) else None)
         scan.rows = max(scan.rows, self.row)
         self._check()
 
-    def _walk(self, chunk: bytes, tags: _Tags) -> None:
+    def _walk(self, chunk: bytes, tags: _Tags, explicit: list | None) -> None:
         """Positions without `r=`: an implicit row follows the row before it, an implicit cell
         the cell before it (with references mixed in, the count is an upper bound); and formula
         cells with their place. Vectorised over the chunk: one pass of each pattern."""
         scan = self.scan
-        starts = [(m.start(), m.group(1)) for m in tags.row_start.finditer(chunk)]
-        numbers = np.empty(len(starts), dtype=np.int64)
-        current = self.row
-        for index, (_, digits) in enumerate(starts):
-            current = int(digits) if digits else current + 1
-            numbers[index] = current
-        row_positions = np.fromiter((start for start, _ in starts), dtype=np.int64, count=len(starts))
-        segments = len(starts) + 1  # segment 0: the end of a row begun in the chunk before
-        cell_positions = np.fromiter((m.start() for m in tags.cell.finditer(chunk)), dtype=np.int64)
+        if tags is _PLAIN:  # positions found with numpy, not match by match
+            row_positions, cell_positions = _tag_positions(chunk, b"row"), _tag_positions(chunk, b"c")
+            if explicit is not None and len(explicit) == len(row_positions):  # every row says its number, in order
+                numbers = np.array(explicit, dtype=np.int64)
+            else:
+                numbers = self._row_numbers([m.group(1) for m in tags.row_start.finditer(chunk)])
+        else:
+            starts = [(m.start(), m.group(1)) for m in tags.row_start.finditer(chunk)]
+            numbers = self._row_numbers([digits for _, digits in starts])
+            row_positions = np.fromiter((start for start, _ in starts), dtype=np.int64, count=len(starts))
+            cell_positions = np.fromiter((m.start() for m in tags.cell.finditer(chunk)), dtype=np.int64)
+        segments = len(row_positions) + 1  # segment 0: the end of a row begun in the chunk before
         counts = np.bincount(np.searchsorted(row_positions, cell_positions, side="right"), minlength=segments)
         references = [(m.start(), m.group(1)) for m in tags.cell_column.finditer(chunk)]
         explicit_max = np.zeros(segments, dtype=np.int64)
@@ -435,9 +437,18 @@ class _SheetScanner:
         scan.cells += len(cell_positions)
         scan.columns = max(scan.columns, int(columns.max()))
         self.column = int(columns[-1]) if counts[-1] or segments == 1 else 0
-        if len(starts):
+        if len(numbers):
             self.row = int(numbers[-1])
             scan.rows = max(scan.rows, int(numbers.max()))
+
+    def _row_numbers(self, digits: list) -> np.ndarray:
+        """Each row's number: its `r`, else one more than the row before."""
+        numbers = np.empty(len(digits), dtype=np.int64)
+        current = self.row
+        for index, value in enumerate(digits):
+            current = int(value) if value else current + 1
+            numbers[index] = current
+        return numbers
 
     def _formulas(self, segment: bytes, row: int, tags: _Tags, at: int) -> None:
         """The formula at offset `at` of one row's XML: (row, column index, formula)."""
@@ -503,6 +514,31 @@ class _SharedStringScanner:
     def _too_long(self, length: int) -> None:
         raise Refused(limit_problem("cell_too_long", "SURVEY_MAX_CELL_CHARS", self.limits.max_cell_chars,
                                     length=length))
+
+
+_TAG_ENDS = np.zeros(256, dtype=bool)
+_TAG_ENDS[list(b" \t\n\r/>")] = True
+
+
+def _tag_positions(chunk: bytes, name: bytes) -> np.ndarray:
+    """Offsets where an element `<name` opens (what `<name[\\s/>]` matches), found with numpy."""
+    data = np.frombuffer(chunk, dtype=np.uint8)
+    pattern = b"<" + name
+    length = len(data) - len(pattern)
+    if length <= 0:
+        return np.empty(0, dtype=np.int64)
+    hits = data[:length] == pattern[0]
+    for offset, byte in enumerate(pattern[1:], start=1):
+        hits &= data[offset:offset + length] == byte
+    hits &= _TAG_ENDS[data[len(pattern):len(pattern) + length]]
+    return np.flatnonzero(hits).astype(np.int64)
+
+
+def _sparse_tags(chunk: bytes) -> bool:
+    """Whether the chunk's tags are far apart on average (ordinary sheet XML has one every few
+    dozen bytes): only then can it hold a run of text long enough to look for. A single long
+    cell among ordinary ones is found exactly after reading (`check_cells`)."""
+    return chunk.count(b"<") * 512 < len(chunk)
 
 
 def _long_run(limits: XlsxLimits) -> re.Pattern:
