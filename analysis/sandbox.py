@@ -59,11 +59,24 @@ def _threads() -> int:
     return threading.active_count() + 1  # unknown: assume more than one, use the forkserver
 
 
-def _context():
-    """`fork` in a single-threaded caller, else the (shared, started-once) forkserver."""
+def start_method() -> str:
+    """How a worker would be started from this process now: `fork` in a single-threaded
+    caller (the command line), else `forkserver` (the Streamlit server)."""
+    return "fork" if _threads() == 1 else "forkserver"
+
+
+def _context(method: str | None = None):
+    """`fork` in a single-threaded caller, else the (shared, started-once) forkserver. A
+    caller may ask for the forkserver (the benchmark measures the server's path that way);
+    `fork` is refused in a multi-threaded process."""
     global _forkserver
-    if _threads() == 1:
+    method = method or start_method()
+    if method == "fork":
+        if _threads() != 1:
+            raise ValueError("a multi-threaded process must not fork an upload worker")
         return multiprocessing.get_context("fork")
+    if method != "forkserver":
+        raise ValueError(f"unknown start method {method!r}")
     with _lock:
         if _forkserver is None:
             context = multiprocessing.get_context("forkserver")
@@ -84,10 +97,10 @@ def _main_script() -> list[str]:
 
 def warm_up() -> None:
     """Start the forkserver now (it imports the readers, ~1 s), so the first upload does not wait."""
-    if _threads() > 1:
+    if start_method() == "forkserver":
         from multiprocessing import forkserver
 
-        _context()
+        _context("forkserver")
         forkserver.ensure_running()
 
 
@@ -119,9 +132,10 @@ def _child(connection, files: dict[str, bytes], limits) -> None:
     connection.close()
 
 
-def parse_in_worker(files: dict[str, bytes], limits) -> tuple[Any, list[Problem]]:
-    """`parse_upload(files, limits)` in a limited child process (see the module docstring)."""
-    context = _context()
+def parse_in_worker(files: dict[str, bytes], limits, method: str | None = None) -> tuple[Any, list[Problem]]:
+    """`parse_upload(files, limits)` in a limited child process (see the module docstring);
+    `method` (`fork` / `forkserver`) overrides how it is started (`start_method()`)."""
+    context = _context(method)
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, files, limits), daemon=True, name="survey-upload")
     started = time.monotonic()

@@ -131,6 +131,27 @@ def test_validate_refuses_what_the_data_page_refuses_with_the_same_message(name,
             assert problem.describe(language) in result.stderr
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_validate_answers_every_corpus_case_in_both_languages(language, generated_corpus, capsys):
+    """The whole hostile corpus through the `validate` command (its `main`, in this process:
+    a new process per case would take minutes; the cases above run it as a new process): a
+    refused case exits 1 with its specific message in the chosen language and no exception
+    name; a case that loads exits 0 with OK and no problem."""
+    wrong = []
+    for case in EXPECTED:
+        paths = files_of(case_path(case, generated_corpus))
+        status = main(["--language", language, "validate", *map(str, paths)])
+        out, err = capsys.readouterr()
+        if case["outcome"] == "refused":
+            good = status == 1 and out == "" and case[language] in as_read(err)
+        else:
+            good = status == 0 and out.startswith("OK: ") and err == ""
+        if not good or any(word in err for word in ("Traceback", "Error:", "Exception")):
+            wrong.append(f"{case['case']}: exit {status}: {(out + err)[:300]}")
+    assert not wrong, "\n".join(wrong)
+
+
 def test_validate_stops_reading_at_the_size_limit():
     result = run("--language", "en", "validate", "/dev/zero")
     assert result.returncode == 1
