@@ -102,6 +102,26 @@ def test_how_a_worker_ended_becomes_a_message(exitcode, code):
     assert problem.message("en") != problem.message("nb")
 
 
+def test_a_multi_threaded_process_never_forks_a_worker():
+    """The Streamlit server has many threads: its workers come from the forkserver, and asking
+    to fork one from a multi-threaded process is refused (fork copies one thread and whatever
+    locks the others held)."""
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    try:
+        assert sandbox.start_method() == "forkserver"
+        with pytest.raises(ValueError):
+            sandbox.parse_in_worker({"x.xlsx": b"PK"}, Limits(), method="fork")
+        survey, problems = sandbox.parse_in_worker({"survey_raw.xlsx": BUNDLED_WORKBOOK.read_bytes()}, Limits())
+        assert survey is not None, problems
+    finally:
+        stop.set()
+        thread.join()
+
+
 def corpus_file(name: str, generated) -> dict[str, bytes]:
     return upload_of(next(c for c in EXPECTED if c["case"] == name), generated)
 
