@@ -7,9 +7,17 @@ and `dashboard.figures` (charts).
 
 import streamlit as st
 
+from analysis import sandbox, settings
 from dashboard import layout, navigation, presentation
 
 st.set_page_config(page_icon=":material/bar_chart:", layout="wide")
+try:
+    settings.check()  # an invalid data-owner setting stops the app here, never weakens protection
+except settings.SettingsError as error:
+    st.error(f"{error.describe('nb')}\n\n{error.describe('en')}", icon=":material/settings_alert:")
+    print(error.describe("en"), flush=True)  # and into the server's log
+    st.stop()
+sandbox.warm_up()  # the upload worker's forkserver (started once per process, ~1 s, off this thread's path)
 survey, view = layout.frame()
 page = st.navigation(navigation.pages(view.language, survey))
 if not presentation.show(page, survey, view):  # presentation mode draws its slide instead of the page

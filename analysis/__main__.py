@@ -2,6 +2,8 @@
 
 import sys
 
+import analysis.fork_safe  # noqa: F401 - first: keeps this process single-threaded, so it may fork upload workers
+
 from analysis.cli import main
 
 sys.exit(main())

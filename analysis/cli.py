@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Sequence
 
 import pandas as pd
 
+from analysis import settings
 from analysis.aggregate import DENOMINATORS, headline_table
 from analysis.codebook import Survey
 from analysis.config import min_group_size
 from analysis.i18n import t
-from analysis.load import BUNDLED_WORKBOOK, load_workbook, validate_workbook
+from analysis.intake import load_path, read_paths
+from analysis.load import BUNDLED_WORKBOOK
 from analysis.problems import SurveyError
 
 BREAKDOWN_CHOICES_HELP = "role | municipality | municipality,role (or the codebook's own column names)"
@@ -36,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Survey analysis from the command line (same numbers as the dashboard).",
     )
     parser.add_argument("--language", choices=["nb", "en"], default="nb", help="language of messages and labels")
+    parser.add_argument("--verbose", action="store_true", help="on an unexpected error, print its traceback")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     summary = sub.add_parser("summary", help="headline share of every item, optionally by group")
@@ -52,9 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_compare_parser(sub)
 
-    validate = sub.add_parser("validate", help="check a workbook; print OK with counts or every problem")
-    validate.add_argument("file", help="survey workbook to check")
+    validate = sub.add_parser("validate", help="check an upload (a workbook, a CSV set, a .sav, several rounds) as "
+                                               "the Data page does; print OK with counts or every problem")
+    validate.add_argument("file", nargs="+", help="the file(s) to check, uploaded together")
     validate.set_defaults(handler=cmd_validate)
+
+    shown = sub.add_parser("settings", help="every data-owner setting with its value in force (docs/deployment.md)")
+    shown.set_defaults(handler=cmd_settings)
 
     template = sub.add_parser("template", help="write a blank workbook in the documented format")
     template.add_argument("--out", required=True, help="where to write the .xlsx template")
@@ -84,7 +92,9 @@ def resolve_breakdowns(survey: Survey, text: str) -> list[str]:
 
 
 def load(path: str) -> Survey:
-    return load_workbook(Path(path), name=path)
+    """The survey in FILE, through the one intake (a worker process, as an upload; the bundled
+    workbook in this process)."""
+    return load_path(Path(path))
 
 
 def summary_records(table: pd.DataFrame, by: Sequence[str]) -> list[dict]:
@@ -157,11 +167,12 @@ def _text_table(records: list[dict], by: Sequence[str], threshold: int, language
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    survey, problems = validate_workbook(Path(args.file), name=args.file)
+    survey, problems = read_paths(args.file)
+    source = " + ".join(args.file)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     if errors:
-        print(t("cli.invalid", args.language, source=args.file, count=len(errors)), file=sys.stderr)
+        print(t("cli.invalid", args.language, source=source, count=len(errors)), file=sys.stderr)
         for problem in errors:
             print("  - " + problem.describe(args.language), file=sys.stderr)
     if warnings:
@@ -171,9 +182,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if errors:
         return 1
     print(
-        t("cli.valid", args.language, source=args.file, respondents=len(survey.responses),
+        t("cli.valid", args.language, source=source, respondents=len(survey.responses),
           items=len(survey.ordered_items()), breakdowns=len(survey.breakdowns))
     )
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    print(t("cli.settings.header", args.language))
+    rows = [{"setting": s.name, "value": settings.shown_value(s), "default": s.default_text, "unit": s.unit}
+            for s in settings.SETTINGS]
+    print(pd.DataFrame(rows).to_string(index=False))
     return 0
 
 
@@ -189,6 +208,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        settings.check()  # an invalid setting stops here, with its name, before anything is read
+    except settings.SettingsError as err:
+        print(err.describe(args.language), file=sys.stderr)
+        return 2
+    try:
         return args.handler(args)
     except SurveyError as err:
         print(err.describe(args.language), file=sys.stderr)
@@ -198,6 +222,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
-    except Exception as err:  # noqa: BLE001 - a user sees a message, never a traceback
-        print(f"{type(err).__name__}: {err}", file=sys.stderr)
+    except settings.SettingsError as err:
+        print(err.describe(args.language), file=sys.stderr)
+        return 2
+    except Exception:  # noqa: BLE001 - a user sees a message, never a traceback (unless asking for it)
+        if args.verbose:
+            logging.getLogger("analysis.cli").exception("the command failed")
+        print(t("cli.internal_error", args.language), file=sys.stderr)
         return 1

@@ -25,7 +25,6 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import false_discovery_control, fisher_exact
 
 from analysis.aggregate import REST_MARKER, Denominator, Focus, count_answers, headline_table
 from analysis.codebook import Survey
@@ -139,6 +138,8 @@ def _contrast_row(family, item, language, label_a, label_b, row_a, row_b, ordina
         return {**base, **dict.fromkeys(NUMBERS), "ordinal_test": None, "ordinal_test_label": None,
                 "suppressed": True, "suppression": PRIMARY if PRIMARY in statuses else SECONDARY}
     k_a, n_a, k_b, n_b = int(row_a["k"]), int(row_a["n"]), int(row_b["k"]), int(row_b["n"])
+    from scipy.stats import fisher_exact  # here: importing scipy.stats costs ~0.5 s that `validate` need not pay
+
     low, high = newcombe_interval(k_a, n_a, k_b, n_b)
     p_value = float(fisher_exact([[k_a, n_a - k_a], [k_b, n_b - k_b]]).pvalue) if n_a and n_b else np.nan
     u_a, ordinal_p, method = mann_whitney_exact(ordinal_a, ordinal_b)
@@ -161,6 +162,8 @@ def _contrast_row(family, item, language, label_a, label_b, row_a, row_b, ordina
 def benjamini_hochberg(p_values) -> np.ndarray:
     """BH-adjusted p-values (`scipy.stats.false_discovery_control`); NaN stays NaN and is
     not counted in the family."""
+    from scipy.stats import false_discovery_control
+
     p = np.asarray(p_values, dtype=float)
     adjusted = np.full(p.shape, np.nan)
     present = ~np.isnan(p)

@@ -1,18 +1,21 @@
-"""Load and validate a survey workbook (or CSV files) into a `Survey`.
+"""Validate a survey's sheets (responses, codebook, meta) and build the typed `Survey`.
 
 Every problem is collected with its sheet, spreadsheet row, column and value, so a user can
 fix a file in one pass; nothing is loaded from a file that has errors, and the input is
 never modified. Schema checks on codebook rows use pydantic (`CodebookRow`).
+
+Reading bytes is not done here: every file — an upload, a file named on the command line,
+the bundled workbook — goes through the one intake, `analysis.intake.read_upload`, which
+reads the sheets (`analysis.xlsx_reader`, CSV, SPSS) and calls `survey_from_sheets` /
+`build_survey`. `load_workbook`, `validate_workbook` and `load_csv` are that intake for
+trusted files, in this process.
 """
 
 from __future__ import annotations
 
 import difflib
-import io
 import math
 import os
-import re
-import zipfile
 from pathlib import Path
 from typing import Any, BinaryIO, Union
 
@@ -41,6 +44,7 @@ MEASURES_BY_KIND = {"likert": {"top2", "bottom2"}, "yes_no": {"yes"}, "multi_sel
 HEADER_ROWS = 1  # spreadsheet row of the header; data start on the next row
 
 BUNDLED_WORKBOOK = Path(__file__).resolve().parent.parent / "data" / "survey_raw.xlsx"
+FORMULA_STARTS = "=+-@"
 
 
 def cell_text(value: Any) -> str | None:
@@ -58,6 +62,8 @@ def cell_text(value: Any) -> str | None:
     text = str(value)
     if text.strip() == "":
         return None
+    if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
+        return text[1:]  # the apostrophe our own downloads put before formula-like text (analysis.safe_text)
     return text
 
 
@@ -74,91 +80,30 @@ def source_name(source: Source, name: str | None = None) -> str:
     return getattr(source, "name", "opplastet fil")
 
 
-def read_sheets(source: Source, name: str | None = None) -> dict[str, pd.DataFrame]:
-    """Read every sheet as text-preserving objects; raise SurveyError if it is no workbook.
+def source_bytes(source: Source, name: str | None = None) -> bytes:
+    """The bytes of a trusted source (a path, bytes or a binary file); `SurveyError` if a path is missing."""
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if not path.is_file():
+            raise SurveyError([Problem("file_not_found", value=os.fspath(source))], source_name(source, name))
+        return path.read_bytes()
+    return _as_bytes(source)
 
-    python-calamine is fast; openpyxl is the fallback if calamine cannot read the file.
-    """
-    label = source_name(source, name)
-    if isinstance(source, (str, os.PathLike)) and not Path(source).exists():
-        raise SurveyError([Problem("file_not_found", value=os.fspath(source))], label)
-    data = source if isinstance(source, (str, os.PathLike)) else _as_bytes(source)
-    last_error: Exception | None = None
+
+def read_workbook(source: Source, required: tuple[str, ...], optional: tuple[str, ...] = (), name: str | None = None):
+    """A trusted workbook's documented sheets (the workshop's, the bundled survey's), through the
+    same checks as an upload (`analysis.xlsx_reader`): `(Workbook, problems)`, or `(None, problems)`."""
+    from analysis.intake import Limits
+    from analysis.xlsx_reader import Refused, read
+
     try:
-        return _read_with_calamine(data)
-    except Exception as exc:  # noqa: BLE001 - fall back to openpyxl, then report
-        last_error = exc
-    try:
-        handle = io.BytesIO(data) if isinstance(data, bytes) else data
-        return pd.read_excel(handle, sheet_name=None, dtype=object, header=None, engine="openpyxl")
-    except Exception as exc:  # noqa: BLE001 - any reader failure becomes one clear problem
-        last_error = exc
-    detail = type(last_error).__name__ + (f": {last_error}" if str(last_error) else "")
-    raise SurveyError([Problem("not_a_workbook", params={"detail": detail[:200]})], label)
-
-
-def _read_with_calamine(data: bytes | str | os.PathLike) -> dict[str, pd.DataFrame]:
-    """Every sheet as a frame of raw cell values, straight from python-calamine.
-
-    Going through pandas' calamine engine converts each cell in Python; taking calamine's
-    rows directly is about twice as fast and keeps the same values (blank cells are "").
-    """
-    from python_calamine import CalamineWorkbook
-
-    if isinstance(data, bytes):
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    else:
-        workbook = CalamineWorkbook.from_path(os.fspath(data))
-    sheets = {}
-    for sheet_name in workbook.sheet_names:
-        rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-        sheets[sheet_name] = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
-    return sheets
-
-
-_SHEET_ENTRY = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
-_RELATION = re.compile(rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
-_FORMULA_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*>(?:(?!</c>).){0,200}?<f\b[^>]*?(?:/>|>([^<]*)</f>)', re.S)
-
-
-def formula_cells(source: Source) -> dict[str, list[tuple[int, int, str]]]:
-    """Cells holding formulas, per sheet name: (row, column index, formula).
-
-    Readers return a formula's cached value (often nothing), which would silently turn a
-    formula into a blank answer; scanning the sheet XML finds them without evaluating.
-    """
-    try:
-        data = source if isinstance(source, bytes) else (
-            Path(source).read_bytes() if isinstance(source, (str, os.PathLike)) else _as_bytes(source))
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        workbook = archive.read("xl/workbook.xml")
-        rels = archive.read("xl/_rels/workbook.xml.rels")
-    except (KeyError, OSError, zipfile.BadZipFile):
-        return {}
-    targets = {}
-    for match in _RELATION.finditer(rels):
-        rel_id, target = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
-        targets[rel_id] = target.decode().lstrip("/").removeprefix("xl/")
-    found: dict[str, list[tuple[int, int, str]]] = {}
-    for name, rel_id in _SHEET_ENTRY.findall(workbook):
-        target = targets.get(rel_id)
-        if not target:
-            continue
-        try:
-            xml = archive.read("xl/" + target)
-        except KeyError:
-            continue
-        if b"<f" not in xml:
-            continue
-        cells = []
-        for letters, row, formula in _FORMULA_CELL.findall(xml):
-            column = 0
-            for letter in letters.decode():
-                column = column * 26 + ord(letter) - 64
-            cells.append((int(row), column - 1, "=" + (formula or b"").decode(errors="replace")))
-        if cells:
-            found[name.decode(errors="replace")] = cells
-    return found
+        data = source_bytes(source, name)
+        workbook = read(data, Limits.from_settings().xlsx(), required, optional)
+    except SurveyError as err:
+        return None, err.problems
+    except Refused as refused:
+        return None, refused.problems
+    return workbook, workbook.problems
 
 
 def _as_bytes(source: bytes | BinaryIO) -> bytes:
@@ -171,80 +116,110 @@ def _as_bytes(source: bytes | BinaryIO) -> bytes:
     return data
 
 
-def _frame_with_header(raw: pd.DataFrame) -> pd.DataFrame:
-    """First row as header (text), remaining rows as data; fully blank rows dropped at the end."""
+def frame_with_header(raw: pd.DataFrame, sheet: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """First row as header (text), remaining rows as data; fully blank rows dropped at the end.
+
+    A header must name each column once: a repeated name is a problem (the first column of
+    that name is kept), and so is a column with data but no name (it is dropped); a column
+    without name or data is spreadsheet noise and dropped silently."""
     if raw.empty:
-        return pd.DataFrame()
-    header = [cell_text(v) or f"(tom kolonne {i + 1})" for i, v in enumerate(raw.iloc[0].tolist())]
-    body = raw.iloc[1:].copy()
-    body.columns = [h.strip() for h in header]
-    body = body.reset_index(drop=True)
+        return pd.DataFrame(), []
+    from analysis.xlsx_reader import column_letter
+
+    problems: list[Problem] = []
+    header = [(cell_text(v) or "").strip() for v in raw.iloc[0].tolist()]
+    body = raw.iloc[1:].reset_index(drop=True)
+    keep: list[int] = []
+    first: dict[str, int] = {}
+    repeated: dict[str, list[int]] = {}
+    for position, name in enumerate(header):
+        if not name:
+            if any(cell_text(v) is not None for v in body.iloc[:, position].tolist()):
+                problems.append(Problem("blank_header", sheet=sheet, row=HEADER_ROWS, column=column_letter(position)))
+            continue
+        if name in first:
+            repeated.setdefault(name, [first[name]]).append(position)
+            continue
+        first[name] = position
+        keep.append(position)
+    for name, positions in repeated.items():
+        problems.append(Problem("duplicate_header", sheet=sheet, row=HEADER_ROWS, column=name, value=name,
+                                params={"columns": ", ".join(column_letter(p) for p in positions)}))
+    body = body.iloc[:, keep]
+    body.columns = [header[p] for p in keep]
     # Trailing rows that are entirely blank are spreadsheet noise, not respondents.
     last = len(body)
     while last > 0 and all(cell_text(v) is None for v in body.iloc[last - 1].tolist()):
         last -= 1
-    return body.iloc[:last]
+    return body.iloc[:last], problems
+
+
+def _frame_with_header(raw: pd.DataFrame) -> pd.DataFrame:
+    """`frame_with_header` without its problems (the workshop's sheets)."""
+    return frame_with_header(raw)[0]
 
 
 def load_workbook(source: Source = BUNDLED_WORKBOOK, name: str | None = None) -> Survey:
-    """Load a workbook in the documented format; raise SurveyError listing every problem."""
+    """Load a *trusted* workbook (the bundled one, a test's own) in this process, through the one
+    intake (`analysis.intake.read_upload`); raise SurveyError listing every problem. Uploads and
+    files named on the command line go through the same intake in a worker process."""
     survey, problems = validate_workbook(source, name)
     if survey is None:
         raise SurveyError(problems, source_name(source, name))
     return survey
 
 
-def read_required_sheets(
-    source: Source, required: tuple[str, ...], name: str | None = None
-) -> tuple[dict[str, pd.DataFrame] | None, list[Problem]]:
-    """All sheets keyed by lower-case name, or None and a problem per missing sheet."""
+def validate_workbook(source: Source, name: str | None = None) -> tuple[Survey | None, list[Problem]]:
+    """Check a trusted workbook in this process; return the survey (None if there are errors) and all problems."""
+    from analysis.intake import read_upload
+
+    label = source_name(source, name)
     try:
-        sheets = read_sheets(source, name)
+        data = source_bytes(source, name)
     except SurveyError as err:
         return None, err.problems
-    lowered = {str(k).strip().lower(): v for k, v in sheets.items()}
-    missing = [s for s in required if s not in lowered]
-    if missing:
-        found = ", ".join(str(k) for k in sheets) or "-"
-        return None, [Problem("missing_sheet", sheet=s, params={"expected": s, "found": found}) for s in missing]
-    return lowered, []
+    return read_upload({label: data}, trusted=True)
 
 
-def validate_workbook(source: Source, name: str | None = None) -> tuple[Survey | None, list[Problem]]:
-    """Check a workbook; return the survey (None if there are errors) and all problems."""
-    label = source_name(source, name)
-    lowered, problems = read_required_sheets(source, SHEETS, name)
-    if lowered is None:
-        return None, problems
-    responses = _frame_with_header(lowered["responses"])
-    codebook = _frame_with_header(lowered["codebook"])
-    meta_problems, meta = _read_meta(_frame_with_header(lowered["meta"]))
-    formula_problems = []
-    for sheet, cells in formula_cells(source).items():
-        header = lowered.get(sheet.strip().lower())
+def formula_problems(sheets: dict[str, pd.DataFrame], formulas: dict[str, list[tuple[int, int, str]]]) -> list[Problem]:
+    """A problem for each formula cell (readers return a formula's cached value, often nothing,
+    which would silently turn a formula into a blank answer), named by its column's header."""
+    problems = []
+    for sheet, cells in formulas.items():
+        raw = sheets.get(sheet)
         for row, column, formula in cells:
-            name = cell_text(header.iat[0, column]) if header is not None and column < header.shape[1] else None
-            formula_problems.append(Problem("formula_cell", sheet=sheet, row=row, column=name, value=formula[:80]))
-    return build_survey(responses, codebook, meta, label, extra_problems=meta_problems + formula_problems)
+            header = cell_text(raw.iat[0, column]) if raw is not None and not raw.empty and 0 <= column < raw.shape[1] else None
+            problems.append(Problem("formula_cell", sheet=sheet, row=row, column=header, value=formula[:80]))
+    return problems
+
+
+def survey_from_sheets(sheets: dict[str, pd.DataFrame], label: str, extra_problems: list[Problem]
+                       ) -> tuple[Survey | None, list[Problem]]:
+    """Raw grids of `responses`, `codebook` and `meta` (header in row 0) → the validated survey."""
+    problems = list(extra_problems)
+    responses, found = frame_with_header(sheets["responses"], "responses")
+    problems += found
+    codebook, found = frame_with_header(sheets["codebook"], "codebook")
+    problems += found
+    meta_frame, found = frame_with_header(sheets["meta"], "meta")
+    problems += found
+    meta_problems, meta = _read_meta(meta_frame)
+    return build_survey(responses, codebook, meta, label, extra_problems=problems + meta_problems)
 
 
 def load_csv(responses: Source, codebook: Source, meta: Source | None = None, name: str | None = None) -> Survey:
-    """Load responses and codebook from CSV files (UTF-8), with optional key/value meta CSV."""
-    frames = {}
-    for sheet, src in (("responses", responses), ("codebook", codebook), ("meta", meta)):
-        if src is None:
-            continue
-        data = src if isinstance(src, (str, os.PathLike)) else io.BytesIO(_as_bytes(src))
-        frames[sheet] = pd.read_csv(data, dtype=object, keep_default_na=False, encoding="utf-8")
-    meta_problems, meta_values = _read_meta(frames.get("meta", pd.DataFrame(columns=["key", "value"])))
-    if "meta" not in frames:
-        meta_problems = []
-        meta_values = {"title": source_name(responses, name), "year": "", "provenance": ""}
-    survey, problems = build_survey(
-        frames["responses"], frames["codebook"], meta_values, source_name(responses, name), meta_problems
-    )
+    """Load trusted responses and codebook CSV files (UTF-8), with optional key/value meta CSV,
+    through the one intake in this process."""
+    from analysis.intake import read_upload
+
+    label = source_name(responses, name)
+    files = {"responses.csv": source_bytes(responses), "codebook.csv": source_bytes(codebook)}
+    if meta is not None:
+        files["meta.csv"] = source_bytes(meta)
+    survey, problems = read_upload(files, trusted=True)
     if survey is None:
-        raise SurveyError(problems, source_name(responses, name))
+        raise SurveyError(problems, label)
+    survey.source = label
     return survey
 
 
@@ -294,16 +269,7 @@ def _codebook_rows(codebook: pd.DataFrame) -> tuple[list[tuple[int, CodebookRow]
                     problems.append(Problem("bad_column_name", sheet="codebook", row=row_no, column=column,
                                             value=error.get("input")))
                     continue
-                problems.append(
-                    Problem(
-                        "codebook_invalid",
-                        sheet="codebook",
-                        row=row_no,
-                        column=column,
-                        value=error.get("input"),
-                        params={"detail": error["msg"]},
-                    )
-                )
+                problems.append(_codebook_problem(error, row_no, column))
             continue
         if row.column in seen:
             problems.append(Problem("duplicate_codebook_column", sheet="codebook", row=row_no, column="column", value=row.column))
@@ -312,6 +278,22 @@ def _codebook_rows(codebook: pd.DataFrame) -> tuple[list[tuple[int, CodebookRow]
         problems.extend(_check_codebook_row(row, row_no))
         rows.append((row_no, row))
     return rows, problems
+
+
+def _codebook_problem(error: dict, row_no: int, column: str | None) -> Problem:
+    """A pydantic error on a codebook row as a message in the user's language (pydantic's own
+    text is English and names Python types)."""
+    kind = error["type"]
+    where = {"sheet": "codebook", "row": row_no, "column": column, "value": error.get("input")}
+    if kind == "literal_error":
+        allowed = ", ".join(part.strip(" '") for part in
+                            str((error.get("ctx") or {}).get("expected", "")).replace(" or ", ", ").split(","))
+        return Problem("codebook_not_allowed", params={"allowed": allowed}, **where)
+    if kind in ("missing", "string_too_short"):
+        return Problem("codebook_missing_value", **{**where, "value": None})
+    if kind.startswith(("float", "int")):
+        return Problem("codebook_not_number", **where)
+    return Problem("codebook_invalid_value", **where)
 
 
 def _check_codebook_row(row: CodebookRow, row_no: int) -> list[Problem]:
@@ -448,7 +430,9 @@ def build_survey(
         if row.kind == "text":
             clean[row.column] = pd.Series(cleaned, dtype="string")
             continue
-        clean[row.column] = pd.Series(pd.Categorical(cleaned, categories=list(allowed), ordered=row.kind != "breakdown"))
+        # A repeated scale label is already a problem; the column is still built to find the others.
+        clean[row.column] = pd.Series(pd.Categorical(cleaned, categories=list(dict.fromkeys(allowed)),
+                                                     ordered=row.kind != "breakdown"))
         if row.kind == "breakdown":
             problems += _check_breakdown(row.column, clean[row.column])
         if len(values) and cleaned.isna().all() and not column_problems:

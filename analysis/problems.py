@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from analysis.formatting import format_number
 from analysis.i18n import t
+from analysis.safe_text import visible
 
 Severity = Literal["error", "warning"]
 
@@ -31,8 +33,11 @@ class Problem:
     params: dict[str, Any] = field(default_factory=dict)
 
     def message(self, language: str = "nb") -> str:
-        """The problem as one sentence without its location."""
-        return t(f"problem.{self.code}", language, value=self.value, column=self.column, **self.params)
+        """The problem as one sentence without its location; numbers in the language's format,
+        invisible characters in a value named (`Aby<U+0000>`)."""
+        params = {name: _shown(value, language) for name, value in self.params.items()}
+        return t(f"problem.{self.code}", language, value=_shown(self.value, language),
+                 column=_shown(self.column, language), **params)
 
     def location(self, language: str = "nb") -> str:
         parts = []
@@ -59,6 +64,19 @@ class Problem:
             "value": None if self.value is None else str(self.value),
             "message": self.message(language),
         }
+
+
+def _shown(value: Any, language: str) -> Any:
+    """A parameter as a message shows it: large whole numbers and decimals per language."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return format_number(value, language) if abs(value) >= 10_000 else value
+    if isinstance(value, float):
+        return format_number(value, language, 0 if value.is_integer() else 1)
+    if isinstance(value, str):
+        return visible(value)
+    return value
 
 
 class SurveyError(Exception):

@@ -8,12 +8,13 @@ vectorised because a dashboard asks for thousands at a time. A test checks the t
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtri
 
 CONFIDENCE = 0.95
 
 
 def z_value(confidence: float = CONFIDENCE) -> float:
+    from scipy.special import ndtri  # here, not at import: the CLI's `validate` never needs scipy
+
     return float(ndtri(1 - (1 - confidence) / 2))
 
 
@@ -81,6 +82,8 @@ def minimum_detectable_difference(n_a: int, n_b: int, alpha: float = 0.05, power
     """
     if n_a <= 0 or n_b <= 0:
         return float("nan")
+    from scipy.special import ndtri
+
     z = z_value(1 - alpha) + float(ndtri(power))
     return float(z * np.sqrt(p * (1 - p) * (1 / n_a + 1 / n_b)))
 

@@ -1,7 +1,10 @@
 """A blank workbook in the documented format, for users building their own survey file.
 
 The template holds the three required sheets with example codebook rows and meta keys, and
-a `les_meg` sheet explaining each column; the loader ignores extra sheets.
+a `les_meg` sheet explaining each column; the loader ignores extra sheets. Every workbook
+written here is formula-safe (`analysis.safe_text.spreadsheet`): text a spreadsheet would run
+as a formula gets a leading apostrophe, which the intake drops again on reading, so a
+downloaded workbook uploads unchanged.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ import io
 from pathlib import Path
 
 import pandas as pd
+
+from analysis.safe_text import spreadsheet_frame
 
 LIKERT = "I svært liten grad | I liten grad | I noen grad | I stor grad | I svært stor grad | Vet ikke"
 
@@ -63,13 +68,18 @@ def template_sheets() -> dict[str, pd.DataFrame]:
     }
 
 
-def write_template(target: str | Path | io.BytesIO | None = None) -> bytes:
-    """Write the blank template to `target` (a path or buffer) and return its bytes."""
+def workbook_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """Sheets as an .xlsx, every header and text cell formula-safe."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in template_sheets().items():
-            frame.to_excel(writer, sheet_name=name, index=False)
-    data = buffer.getvalue()
+        for name, frame in sheets.items():
+            spreadsheet_frame(frame).to_excel(writer, sheet_name=name, index=False)
+    return buffer.getvalue()
+
+
+def write_template(target: str | Path | io.BytesIO | None = None) -> bytes:
+    """Write the blank template to `target` (a path or buffer) and return its bytes."""
+    data = workbook_bytes(template_sheets())
     if isinstance(target, (str, Path)):
         Path(target).write_bytes(data)
     elif target is not None:
@@ -91,9 +101,4 @@ def survey_workbook(survey) -> bytes:
         codebook["scale"] = [" | ".join(s) if isinstance(s, (tuple, list)) else s for s in codebook["scale"]]
     codebook = codebook.reindex(columns=[c for c in CODEBOOK_COLUMNS if c in codebook.columns])
     meta = pd.DataFrame(list(survey.meta.items()), columns=["key", "value"])
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        responses.to_excel(writer, sheet_name="responses", index=False)
-        codebook.to_excel(writer, sheet_name="codebook", index=False)
-        meta.to_excel(writer, sheet_name="meta", index=False)
-    return buffer.getvalue()
+    return workbook_bytes({"responses": responses, "codebook": codebook, "meta": meta})

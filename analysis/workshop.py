@@ -16,7 +16,6 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -25,8 +24,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.i18n import t
-from analysis.load import (Source, _frame_with_header, cell_text, formula_cells, read_required_sheets, source_name,
-                           spreadsheet_row)
+from analysis.load import Source, _frame_with_header, cell_text, read_workbook, source_name, spreadsheet_row
 from analysis.problems import Problem, SurveyError
 
 BUNDLED_WORKSHOP = Path(__file__).resolve().parent.parent / "data" / "workshop_2022.xlsx"
@@ -279,11 +277,12 @@ def validate_workshop(source: Source, name: str | None = None) -> tuple[Workshop
     column, like the survey loader's, so a facilitator can fix a file in one pass.
     """
     label = source_name(source, name)
-    lowered, missing_problems = read_required_sheets(source, ("scores", "areas"), name)
-    if lowered is None:
-        return None, missing_problems
-    problems: list[Problem] = []
-    for sheet, cells in formula_cells(source).items():
+    workbook, read_problems = read_workbook(source, ("scores", "areas"), ("meta",), name)
+    if workbook is None or any(p.severity == "error" for p in read_problems):
+        return None, read_problems
+    lowered = workbook.sheets
+    problems: list[Problem] = list(read_problems)
+    for sheet, cells in workbook.formulas.items():
         for row, _column, formula in cells:
             problems.append(Problem("formula_cell", sheet=sheet, row=row, value=formula[:80]))
     areas, area_problems = _read_areas(_frame_with_header(lowered["areas"]))
@@ -310,8 +309,9 @@ def load_workshop(source: Source = BUNDLED_WORKSHOP, name: str | None = None) ->
 
 def bundled_workshop_path() -> Path:
     """The bundled workbook, or another one named by `WORKSHOP_WORKBOOK` (for a new round)."""
-    configured = os.environ.get("WORKSHOP_WORKBOOK", "").strip()
-    return Path(configured) if configured else BUNDLED_WORKSHOP
+    from analysis import settings
+
+    return Path(settings.value("WORKSHOP_WORKBOOK")) if settings.is_set("WORKSHOP_WORKBOOK") else BUNDLED_WORKSHOP
 
 
 # ---------------------------------------------------------------------------------------------

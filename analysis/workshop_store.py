@@ -23,7 +23,9 @@ Guarantees, and how they are kept:
   the facilitator closed the session.
 * **Who may do what.** Facilitator actions (open, close, reopen, reset, delete, list) need
   the facilitator secret that the page layer reads from configuration and passes in; it is
-  compared with `hmac.compare_digest`. Participants hold only a join code, a random
+  compared with `hmac.compare_digest`. Wrong secrets are limited per client (`analysis.
+  attempts`: back-off after each, a logged lock-out after `WORKSHOP_PIN_ATTEMPTS` within
+  `WORKSHOP_PIN_LOCKOUT_MINUTES`), so the secret cannot be guessed by trying. Participants hold only a join code, a random
   `secrets.token_urlsafe` string that lets them submit to that one session and nothing else.
 * **Schema at start.** Tables are created at first use and migrated by a version table;
   concurrent starts (replicas) serialise on a lock, so creation is idempotent.
@@ -34,7 +36,7 @@ No Streamlit in here.
 from __future__ import annotations
 
 import hmac
-import os
+import math
 import secrets
 import threading
 import time
@@ -72,6 +74,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
+from analysis import settings
+from analysis.attempts import AttemptLimiter
 from analysis.i18n import t
 from analysis.problems import Problem
 from analysis.workshop import (
@@ -208,14 +212,13 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_to_1}
 
 
 def data_dir() -> Path:
-    """`WORKSHOP_DATA_DIR`, or `var/` in the repository."""
-    configured = os.environ.get("WORKSHOP_DATA_DIR", "").strip()
-    return Path(configured) if configured else DEFAULT_DATA_DIR
+    """`WORKSHOP_DATA_DIR`, or `var/` in the repository (`analysis.settings`)."""
+    return Path(settings.value("WORKSHOP_DATA_DIR")) if settings.is_set("WORKSHOP_DATA_DIR") else DEFAULT_DATA_DIR
 
 
 def database_url() -> str:
     """`WORKSHOP_DATABASE_URL`, or the SQLite file under the data directory."""
-    configured = os.environ.get("WORKSHOP_DATABASE_URL", "").strip()
+    configured = settings.value("WORKSHOP_DATABASE_URL")
     if configured:
         return configured
     return f"sqlite:///{(data_dir() / SQLITE_FILE).resolve()}"
@@ -309,6 +312,16 @@ def _clean_name(value: Any, code_blank: str) -> str:
     return name
 
 
+def _no_repeats(names: list[str], code: str, field_name: str) -> None:
+    """The first name given twice, as an error — one pass (a form with 100 000 groups is checked
+    in milliseconds, not in the minutes a pairwise check takes)."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise WorkshopError(code, **{field_name: name})
+        seen.add(name)
+
+
 def _normalise_scores(scores: Mapping[str, Any] | Iterable[Any]) -> list[tuple[str, Any, Any]]:
     """`{area: (potential, feasibility)}`, `{area: {"potential": .., "feasibility": ..}}` or
     `[(area, potential, feasibility), ...]` → a list of triples."""
@@ -342,6 +355,8 @@ class WorkshopStore:
             raise WorkshopError("database", detail=f"{type(err).__name__}: {err}") from err
         self.backend = parsed.get_backend_name()
         self._pin = (facilitator_pin or "").strip() or None
+        self.attempts = AttemptLimiter(settings.value("WORKSHOP_PIN_ATTEMPTS"),
+                                       settings.value("WORKSHOP_PIN_LOCKOUT_MINUTES") * 60, "facilitator PIN")
         options: dict[str, Any] = {"pool_pre_ping": True}
         if self.backend == "sqlite":
             if parsed.database and parsed.database != ":memory:":
@@ -445,13 +460,24 @@ class WorkshopStore:
     def facilitator_configured(self) -> bool:
         return self._pin is not None
 
-    def check_pin(self, pin: Any) -> None:
-        """Raise `AccessDenied` unless `pin` is the configured facilitator secret."""
+    def check_pin(self, pin: Any, who: tuple[str, ...] = ("api",)) -> None:
+        """Raise `AccessDenied` unless `pin` is the configured facilitator secret.
+
+        `who` names the client (the page passes its browser session and its address): after a
+        wrong PIN that client waits before the next try, and after too many it is locked out
+        (`AccessDenied` "pin_wait" / "pin_locked", without comparing what it sent)."""
         if self._pin is None:
             raise AccessDenied("no_pin_configured")
+        refusal = self.attempts.refusal(who)
+        if refusal is not None:
+            if refusal.locked:
+                raise AccessDenied("pin_locked", minutes=max(1, math.ceil(refusal.seconds / 60)))
+            raise AccessDenied("pin_wait", seconds=max(1, math.ceil(refusal.seconds)))
         given = str(pin if pin is not None else "").strip().encode("utf-8")
         if not hmac.compare_digest(given, self._pin.encode("utf-8")):
+            self.attempts.failed(who)
             raise AccessDenied("wrong_pin")
+        self.attempts.succeeded(who)
 
     # --- reading -------------------------------------------------------------------------
 
@@ -555,9 +581,7 @@ class WorkshopStore:
         group_names = [_clean_name(g, "no_groups") for g in groups if str(g or "").strip()]
         if not group_names:
             raise WorkshopError("no_groups")
-        for g in group_names:
-            if group_names.count(g) > 1:
-                raise WorkshopError("duplicate_group", group=g)
+        _no_repeats(group_names, "duplicate_group", "group")
         area_list = []
         for entry in (default_areas() if areas is None else areas):
             area, sector = (entry, "") if isinstance(entry, str) else (entry[0], entry[1] if len(entry) > 1 else "")
@@ -569,10 +593,7 @@ class WorkshopStore:
             area_list.append((area, " ".join(str(sector or "").split())[:MAX_NAME]))
         if not area_list:
             raise WorkshopError("no_areas")
-        names = [a for a, _ in area_list]
-        for a in names:
-            if names.count(a) > 1:
-                raise WorkshopError("duplicate_area", area=a)
+        _no_repeats([a for a, _ in area_list], "duplicate_area", "area")
         now = _now()
         try:
             with self._write() as conn:

@@ -2,7 +2,7 @@
 
 1. core_scale.py         — core vs numpy floor vs naive crosstab loop, 10³…10⁶ respondents
 2. browser_latency.py    — filter change and first chart in Chromium, ours vs a minimal app
-3. upload_parse.py       — 100 000-row workbook: load_upload vs calamine's bare read
+3. upload_parse.py       — one upload (bundled, 100 000 rows): bare read vs in process vs the limited worker; the three refusals
 4. concurrent_viewers.py — 10, 25, 50 viewers for 120 s each against one server
 5. audit_speed.py        — suppression pattern and its audit, grids of 4–32 groups and larger surveys
 

@@ -18,8 +18,9 @@ from analysis.compare import compare_groups, family_breakdown, how_to_read
 from analysis.formatting import format_number, format_pct
 from analysis.i18n import t
 from analysis.protect import suppression_note
+from analysis.safe_text import markdown
 from analysis.weighting import unavailable_note, weighted_headline, weighting_available, weighting_note
-from dashboard import data
+from dashboard import data, tables
 from dashboard.view import View
 
 WEIGHTING_KEY = "vekting"
@@ -128,9 +129,10 @@ def render(survey: Survey, view: View, items: Sequence[Item]) -> None:
         table = table[table["item_id"].isin(ids)]
         if family == "municipality" and view.focus_spec is not None:
             table = table[table["group_a"] == view.focus]
-        st.caption(how_to_read(survey, family, language))
+        st.caption(markdown(how_to_read(survey, family, language)))
         frame = comparison_frame(table, min_n, language)
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.dataframe(frame, hide_index=True, width="stretch")  # its own CSV download is off (config.toml)
+        download_csv(frame, f"tester-{family}", language)
     _render_weighting(survey, view, ids, min_n, key)
 
 
@@ -140,9 +142,17 @@ def _render_weighting(survey: Survey, view: View, ids: tuple[str, ...], min_n: i
     if not on:
         return
     if not weighting_available(survey):
-        st.info(unavailable_note(survey, language), icon=":material/info:")
+        st.info(markdown(unavailable_note(survey, language)), icon=":material/info:")
         return
     by = view.by
     table = _weighted(key, by, ids, view.denominator, view.focus_spec, language, survey)
-    st.caption(weighting_note(survey, language))
-    st.dataframe(weighted_frame(table, by, min_n, language, survey), hide_index=True, width="stretch")
+    st.caption(markdown(weighting_note(survey, language)))
+    frame = weighted_frame(table, by, min_n, language, survey)
+    st.dataframe(frame, hide_index=True, width="stretch")
+    download_csv(frame, "vektet", language)
+
+
+def download_csv(frame: pd.DataFrame, name: str, language: str) -> None:
+    """The table as a formula-safe CSV (`dashboard.tables.to_csv`), instead of `st.dataframe`'s own."""
+    st.download_button(t("ui.table.download", language), lambda: tables.to_csv(frame, language), file_name=f"{name}.csv",
+                       mime="text/csv", on_click="ignore", icon=":material/download:", key=f"csv-{name}")

@@ -6,6 +6,11 @@ Numbers are formatted by `analysis.formatting` and Plotly's `separators`, so a c
 "12,5 %" in bokmål and "12.5%" in English. Pages, presentation mode and exports call the same
 functions.
 
+Text from a survey file — questions, group values, answer labels, option names — is data:
+Plotly reads a subset of HTML in titles, tick labels, legends, annotations and hover text
+(`<a href>`, `<span style>`, entities), so every such string goes through
+`analysis.safe_text.plotly` here before it meets the markup these functions add themselves.
+
 Each figure is assembled as plain trace and layout dicts and validated once by `go.Figure`:
 building it step by step (`add_bar`, `update_layout`, `make_subplots`) costs several times
 as much, and a page draws a dozen charts on every rerun.
@@ -26,6 +31,7 @@ from analysis.codebook import Item
 from analysis.formatting import format_number, format_pct, plotly_separators
 from analysis.i18n import t
 from analysis.protect import suppression_note
+from analysis.safe_text import plotly as as_text
 from dashboard import theme
 
 Colours = Mapping[str, Mapping[str, str]]  # {breakdown: {value: colour}}, see theme.breakdown_colours
@@ -42,8 +48,9 @@ WIDE_TITLE = 105  # … for a chart the full width of the page
 
 
 def wrap(text: str, width: int = TITLE_WIDTH) -> str:
-    """Break a long question into lines for a chart title (Plotly does not wrap by itself)."""
-    return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
+    """Break a long question into lines for a chart title (Plotly does not wrap by itself); the
+    text is shown as text (the lines are escaped after wrapping, so no entity is cut)."""
+    return "<br>".join(as_text(line) for line in textwrap.wrap(str(text), width)) or as_text(text)
 
 
 def chart_title(title: str, subtitle: str = "", width: int = TITLE_WIDTH) -> dict:
@@ -159,11 +166,11 @@ def bars_from_table(table: pd.DataFrame, category: str | None, series: str | Non
     total_label = t("group.total", language)
     bars = []
     for row in table.to_dict("records"):
-        cat = str(row[category]) if category else total_label
+        cat = as_text(row[category]) if category else total_label
         hidden = bool(row.get("suppressed", False)) or _missing(row["pct"])
         bars.append(Bar(
             category=cat,
-            series=str(row[series]) if series else cat,
+            series=as_text(row[series]) if series else cat,
             colour=value_colour(colours, colour_by, str(row[colour_by]) if colour_by else ""),
             pct=None if hidden else float(row["pct"]),
             low=None if hidden or _missing(row["ci_low"]) else float(row["ci_low"]) * 100,
@@ -301,7 +308,7 @@ def top_options_figure(table: pd.DataFrame, *, unit: str, colours: Colours, titl
         block = table[table[unit] == value]
         hidden = bool(block["suppressed"].any())
         n = None if hidden else block["n"].iloc[0]
-        annotations.append({"text": f"<b>{value}</b>" + ("" if _missing(n) else f"  n = {format_number(n, language)}"),
+        annotations.append({"text": f"<b>{as_text(value)}</b>" + ("" if _missing(n) else f"  n = {format_number(n, language)}"),
                             "x": x_domain[0], "y": top, "xref": "paper", "yref": "paper", "xanchor": "left",
                             "yanchor": "bottom", "showarrow": False, "font": {"size": 14}})
         if hidden:
@@ -312,7 +319,7 @@ def top_options_figure(table: pd.DataFrame, *, unit: str, colours: Colours, titl
                            "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
             continue
         block = block.sort_values("rank")
-        options = block["option"].tolist()
+        options = [as_text(option) for option in block["option"]]
         axes[f"yaxis{suffix}"] = category_axis(options, domain=[top - facet_px / plot_height, top], anchor=f"x{suffix}")
         traces.append({
             "type": "bar", "orientation": "h", "y": options, "x": block["pct"].astype(float).tolist(),
@@ -360,8 +367,8 @@ def distribution_figure(table: pd.DataFrame, item: Item, *, by: Sequence[str], t
               if any(row.get("suppressed", False) for row in rows[group])}
     shown = [group for group in groups if group not in hidden]
     base = {group: rows[group][0]["n"] for group in shown}
-    tick = {group: group if group in hidden else
-            f"{group}<br><span style='font-size:11.5px;color:{theme.MUTED_TEXT}'>n = {format_number(base[group], language)}</span>"
+    tick = {group: as_text(group) if group in hidden else
+            f"{as_text(group)}<br><span style='font-size:11.5px;color:{theme.MUTED_TEXT}'>n = {format_number(base[group], language)}</span>"
             for group in groups}
     y = [tick[group] for group in shown]
 
@@ -374,7 +381,7 @@ def distribution_figure(table: pd.DataFrame, item: Item, *, by: Sequence[str], t
 
     def segment(category: str, colour: str, sign: int, fraction: float, legend: bool) -> dict:
         values = [answer(group, category) for group in shown]
-        label = answer_labels.get(category, category)
+        label = as_text(answer_labels.get(category, category))
         return {
             "type": "bar", "orientation": "h", "name": label, "legendgroup": category, "showlegend": legend,
             "legendrank": item.categories.index(category), "y": y, "x": [sign * pct * fraction for pct, _ in values],
@@ -411,7 +418,7 @@ def distribution_figure(table: pd.DataFrame, item: Item, *, by: Sequence[str], t
             marker = {"color": "#FFFFFF", "line": {"width": 1, "color": theme.DONT_KNOW},
                       "pattern": {"shape": "/", "fgcolor": theme.DONT_KNOW, "size": 6, "solidity": 0.25}}
         counts = [sum(int(row["count"]) for row in rows[group] if match(row)) for group in shown]
-        label = answer_labels.get(name, name)
+        label = as_text(answer_labels.get(name, name))
         traces.append({
             "type": "bar", "orientation": "h", "name": label, "legendrank": rank, "y": y, "x": counts,
             "xaxis": "x2", "yaxis": "y", "marker": marker,
@@ -451,31 +458,35 @@ def respondents_figure(table: pd.DataFrame, *, by: Sequence[str], colours: Colou
     category, series = split_by(by)
     total = t("group.total", language)
     labels = [str(v) for v in table[category]] if category else [total] * len(table)
+    texts = {label: as_text(label) for label in labels}
     traces = []
     for value in (list(dict.fromkeys(table[series])) if series else [None]):
         mask = (table[series] == value).to_numpy() if series else [True] * len(table)
         block, x = table[mask], [label for label, keep in zip(labels, mask) if keep]
         shown = ~block["suppressed"].to_numpy()
         colour_by = series or category
+        name = as_text(value) if series else total
+        extra = "<extra>%{fullData.name}</extra>" if series else "<extra></extra>"  # never a file's text in a template
         traces.append({
-            "type": "bar", "name": value or total, "showlegend": series is not None, "offsetgroup": value or total,
-            "x": [v for v, keep in zip(x, shown) if keep], "y": block["respondents"][shown].astype(float).tolist(),
+            "type": "bar", "name": name, "showlegend": series is not None, "offsetgroup": name,
+            "x": [texts[v] for v, keep in zip(x, shown) if keep], "y": block["respondents"][shown].astype(float).tolist(),
             "marker": {"color": [value_colour(colours, colour_by, str(value if series else v)) for v, keep in zip(x, shown) if keep]},
             "text": [format_number(v, language) for v in block["respondents"][shown]], "textposition": "outside",
-            "cliponaxis": False, "hovertemplate": "%{x}: %{y}<extra>" + (value or "") + "</extra>",
+            "cliponaxis": False, "hovertemplate": "%{x}: %{y}" + extra,
         })
         if (~shown).any():
             # A short word in the bar's slot, the whole note on hover and in the table: two hidden
             # groups side by side would otherwise write their sentences over each other.
             traces.append({"type": "scatter", "mode": "text", "showlegend": False,
-                           "offsetgroup": value or total, "x": [v for v, keep in zip(x, shown) if not keep],
+                           "offsetgroup": name, "name": name, "x": [texts[v] for v, keep in zip(x, shown) if not keep],
                            "y": [0] * int((~shown).sum()), "textposition": "top center",
                            "text": [f"<i>{t('ui.chart.hidden_short', language)}</i>"] * int((~shown).sum()),
                            "hovertext": [hidden_note(row, min_n, language) for row in block[~shown].to_dict("records")],
-                           "hovertemplate": "%{x}: %{hovertext}<extra>" + (value or "") + "</extra>"})
+                           "hovertemplate": "%{x}: %{hovertext}" + extra})
     heading = chart_title(title, subtitle, WIDE_TITLE)
     layout = base_layout(language, heading, 300, legend=1 if series else 0, barmode="group", scattermode="group",
-                         xaxis={"fixedrange": True, "categoryorder": "array", "categoryarray": list(dict.fromkeys(labels))},
+                         xaxis={"fixedrange": True, "categoryorder": "array",
+                                "categoryarray": [texts[label] for label in dict.fromkeys(labels)]},
                          yaxis={"title": {"text": t("ui.chart.respondents_axis", language)}, "gridcolor": theme.GRID_COLOUR, "automargin": True,
                                 "rangemode": "tozero", "fixedrange": True})
     return go.Figure(data=traces, layout=layout)

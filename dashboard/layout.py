@@ -13,6 +13,7 @@ import streamlit as st
 from analysis.codebook import Item, Survey
 from analysis.i18n import NB, t
 from analysis.problems import SurveyError
+from analysis.safe_text import markdown, markdown_t
 from dashboard import charts, comparisons, data, figures, navigation, presentation, rounds_view, state, tables, upload
 from dashboard.charts import Chart, denominator_text, selection_text, subtitle  # noqa: F401 (pages use them from here)
 from dashboard.state import View
@@ -46,8 +47,8 @@ def frame() -> tuple[Survey, View]:
     try:
         survey = data.current_survey()
     except SurveyError as error:  # an unusable data source: say what is wrong, no traceback
-        st.error(t("ui.error.load", source=error.source))
-        st.markdown("\n".join(f"- {problem.describe()}" for problem in error.errors[:20]))
+        st.error(markdown_t("ui.error.load", "nb", source=error.source))
+        st.markdown("\n".join(f"- {markdown(problem.describe())}" for problem in error.errors[:20]))
         st.stop()
     view = state.sidebar(survey)
     st.session_state[VIEW_KEY] = view
@@ -84,21 +85,24 @@ def banner(survey: Survey, language: str) -> None:
 
 
 def provenance(survey: Survey, language: str) -> None:
-    """Where the data come from and what was assumed, in the survey's own words."""
+    """Where the data come from and what was assumed, in the survey's own words (as text: a
+    file's Markdown or HTML is shown, never rendered)."""
     text = survey.meta_text("provenance", language)
     if text:
-        st.markdown(text)
+        st.markdown(markdown(text))
     assumptions = survey.assumptions(language)
     if assumptions:
         st.markdown(f"**{t('ui.banner.assumptions', language)}**")
-        st.markdown("\n".join(f"- {line}" for line in assumptions))
+        st.markdown("\n".join(f"- {markdown(line)}" for line in assumptions))
 
 
 def page_title(key: str, language: str) -> None:
     """The page's title and one-line introduction; a codebook section the catalogue does not
     name (another survey's) is titled by its own name."""
     if f"ui.page.{key}.title" not in NB:
-        st.title(charts.section_title(key, language))  # the same name as in the menu
+        name = charts.section_title(key, language)
+        st.set_page_config(page_title=name)  # the browser tab's title is plain text (the menu's is Markdown)
+        st.title(markdown(name))  # the same name as in the menu
         return
     st.title(t(f"ui.page.{key}.title", language))
     st.caption(t(f"ui.page.{key}.intro", language))
@@ -132,12 +136,18 @@ def table_block(frame: pd.DataFrame, name: str, language: str, scrollable: bool 
                 chart: Chart | None = None) -> None:
     """A table as shown (numbers in the language's format) and its CSV download; under a chart
     also XLSX, PNG and SVG. Static by default — light in the browser, and a page has a dozen;
-    `scrollable` for a wide table."""
+    `scrollable` for a wide table (`st.dataframe` shows its cells as text; its own CSV
+    download is switched off in .streamlit/config.toml, ours is formula-safe)."""
     if scrollable:
         st.dataframe(shown_table(frame, language), hide_index=True, key=f"table-{name}")
     else:
-        st.table(shown_table(frame, language), hide_index=True, border="horizontal")
+        static_table(shown_table(frame, language))
     downloads_row(frame, name, language, chart)
+
+
+def static_table(frame: pd.DataFrame) -> None:
+    """`st.table`, whose cells and headers are Markdown: every one shown as its text."""
+    st.table(tables.as_markdown(frame), hide_index=True, border="horizontal")
 
 
 def downloads_row(frame: pd.DataFrame, name: str, language: str, chart: Chart | None = None) -> None:
@@ -212,7 +222,7 @@ def section_page(section: str) -> None:
     page_title(section, view.language)
     items = survey.ordered_items(section)
     if not items:  # another survey without this section (an old link): say where its questions are
-        st.info(t("ui.section.missing", view.language, section=section, sections=", ".join(survey.sections())),
+        st.info(markdown_t("ui.section.missing", view.language, section=section, sections=", ".join(survey.sections())),
                 icon=":material/info:")
         return
     questions = survey.question_groups(section)
@@ -220,7 +230,7 @@ def section_page(section: str) -> None:
     downloads, drawn = st.container(), []  # the page's downloads go on top, made from every chart drawn below
     for subsection in subsections:
         if subsection:
-            st.header(subsection, divider="gray")
+            st.header(markdown(subsection), divider="gray")
         scaled = [item for item in items if item.subsection == subsection and item.kind != "multi_select"]
         if scaled:
             drawn += render_items(survey, view, scaled)

@@ -82,6 +82,7 @@ def pools_rounds(page: st.Page) -> bool:
 
 def extra_section_pages(sections: list[str], language: str) -> list[st.Page]:
     """A page for each section no entry shows, titled by the section's own name."""
+    from analysis.safe_text import markdown
     from dashboard.charts import section_title
     from dashboard.layout import section_page  # the page body; imported late, layout imports this module
 
@@ -93,8 +94,9 @@ def extra_section_pages(sections: list[str], language: str) -> list[st.Page]:
             continue
         path = section_url_path(section, taken)
         taken.add(path)
-        pages_.append(st.Page(partial(section_page, section), title=section_title(section, language), url_path=path,
-                              icon=":material/topic:"))
+        # The menu renders a title as Markdown: the section's name (from the file) is escaped.
+        pages_.append(st.Page(partial(section_page, section), title=markdown(section_title(section, language)),
+                              url_path=path, icon=":material/topic:"))
     return pages_
 
 

@@ -21,6 +21,7 @@ import streamlit as st
 
 from analysis.codebook import Survey
 from analysis.i18n import t
+from analysis.safe_text import markdown, markdown_t
 from dashboard import charts, data
 from dashboard.charts import Chart, Slot
 from dashboard.figures import PRESENTATION
@@ -45,7 +46,7 @@ CSS = """
   font-size: 1.25rem !important; }
 [data-testid="stMain"] button[data-testid^="stBaseButton"] { min-height: 3rem; padding: 0.4rem 1.4rem; }
 [data-testid="stMain"] button[data-testid^="stBaseButton"] p { font-size: 1.3rem !important; }
-.presentation-position { font-size: 1.4rem; color: #5C6670; }
+.st-key-presentation-position p { font-size: 1.4rem !important; color: #5C6670; margin: 0; }
 </style>
 """
 
@@ -120,8 +121,9 @@ def show(page, survey: Survey, view: View) -> bool:
     slide, language = deck[index], view.language
     title = charts.section_title(slide.section, language)
     bar = st.container(horizontal=True, vertical_alignment="center")
-    bar.markdown(f"<span class='presentation-position'>{t('ui.presentation.position', language, section=title, number=index + 1, total=len(deck))}</span>",
-                 unsafe_allow_html=True, width="stretch")
+    # The section's name comes from the file: Markdown with it escaped, styled by the container's key (no HTML).
+    bar.container(key="presentation-position", width="stretch").markdown(
+        markdown_t("ui.presentation.position", language, section=title, number=index + 1, total=len(deck)))
     bar.button(t("ui.presentation.previous", language), icon=":material/arrow_back:", key="presentation-previous",
                on_click=_go, args=(index - 1,), disabled=index == 0, shortcut="left")
     bar.button(t("ui.presentation.next", language), icon=":material/arrow_forward:", key="presentation-next",
@@ -137,7 +139,7 @@ def show(page, survey: Survey, view: View) -> bool:
 def draw(chart: Chart) -> None:
     """A chart as large as the screen allows, and its footer (n, denominator, provenance)."""
     st.plotly_chart(chart.figure, theme=None, key=f"slide-{chart.key}", config=PLOTLY_CONFIG)
-    st.caption(chart.footer)
+    st.caption(markdown(chart.footer))
 
 
 def workshop_slide(language: str) -> None:
@@ -166,6 +168,6 @@ def workshop_slide(language: str) -> None:
         info, scores = live_state
         table = wp.ranking(scores, info.areas_frame(), language, split)
         draw(wp.live_matrix_chart(info, scores, table, language, split, style=PRESENTATION))
-        st.caption(t("ui.presentation.live", language, name=info.name, seconds=f"{wp.refresh_seconds():g}"))
+        st.caption(markdown_t("ui.presentation.live", language, name=info.name, seconds=f"{wp.refresh_seconds():g}"))
 
     live()

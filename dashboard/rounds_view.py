@@ -15,6 +15,7 @@ from analysis.codebook import Item, Survey
 from analysis.formatting import format_number
 from analysis.i18n import t
 from analysis.rounds import round_column
+from analysis.safe_text import markdown_t
 from dashboard.tables import breakdown_label
 
 ITEM_KEY = "endring_sporsmal"  # Utvikling's item: a URL parameter, like Utforsk's `sporsmal`
@@ -126,4 +127,5 @@ def pooled_note(survey: Survey, view) -> str:
     chosen = dict(view.filters).get(column) or rounds
     if len(chosen) < 2:
         return ""
-    return t("ui.rounds.pooled", view.language, rounds=", ".join(chosen), name=breakdown_label(survey, column, view.language))
+    return markdown_t("ui.rounds.pooled", view.language, rounds=", ".join(chosen),
+                      name=breakdown_label(survey, column, view.language))

@@ -24,6 +24,7 @@ import streamlit as st
 from analysis.aggregate import DENOMINATORS
 from analysis.codebook import Survey
 from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from analysis.safe_text import markdown, markdown_t
 from dashboard.tables import breakdown_label
 # The view's plain values live in the pure `dashboard.view` (exports and the CLI use them too).
 from dashboard.view import DISPLAYS, DISTRIBUTION, SHARE, Query, View, breakdown_options, default_breakdown  # noqa: F401
@@ -93,10 +94,11 @@ def bound_radio(container, label: str, options: Sequence, key: str, format_func:
                            bind="query-params", **kwargs)
 
 
-def bound_multiselect(container, label: str, options: Sequence[str], key: str, **kwargs) -> list[str]:
+def bound_multiselect(container, label: str, options: Sequence[str], key: str, shown_label: str | None = None,
+                      **kwargs) -> list[str]:
     """A multiselect bound to the repeatable URL parameter `key`; unknown values get a notice."""
     _check_url(key, label, list(options), multiple=True)
-    return container.multiselect(label, list(options), key=key, bind="query-params", **kwargs)
+    return container.multiselect(shown_label or label, list(options), key=key, bind="query-params", **kwargs)
 
 
 def _relabel() -> None:
@@ -126,22 +128,23 @@ def sidebar(survey: Survey) -> View:
     for column in names:
         label = breakdown_label(survey, column, language)
         chosen = bound_multiselect(filters_box, label, survey.breakdowns[column].values, filter_key(survey, column),
-                                   placeholder=t("ui.filter.all", language))
+                                   placeholder=t("ui.filter.all", language), shown_label=markdown(label))
         filters.append((column, tuple(chosen)))
 
     display_box.subheader(t("ui.sidebar.view", language))
     options = breakdown_options(survey)
     breakdown = bound_radio(display_box, t("ui.breakdown.label", language), options, BREAKDOWN_KEY,
-                            lambda option: breakdown_text(survey, option, language),
+                            lambda option: markdown(breakdown_text(survey, option, language)),  # radio options are Markdown
                             index=options.index(default_breakdown(survey)))
     region = survey.meta.get("region") or t("ui.focus.region_default", language)
-    focus = bound_selectbox(display_box, t("ui.focus.label", language, unit=breakdown_label(survey, unit, language).lower(),
-                                           region=region),
+    focus = bound_selectbox(display_box, markdown_t("ui.focus.label", language,
+                                                    unit=breakdown_label(survey, unit, language).lower(), region=region),
                             [None, *survey.breakdowns[unit].values], FOCUS_KEY,
                             lambda value: t("ui.focus.none", language) if value is None else value,
-                            help=t("ui.focus.help", language, region=region))
+                            help=markdown_t("ui.focus.help", language, region=region))
     if focus is not None and any(values for column, values in filters if column == unit):
-        filters_box.caption(t("ui.focus.filter_ignored", language, unit=breakdown_label(survey, unit, language).lower()))
+        filters_box.caption(markdown_t("ui.focus.filter_ignored", language,
+                                       unit=breakdown_label(survey, unit, language).lower()))
     display = bound_radio(display_box, t("ui.display.label", language), DISPLAYS, DISPLAY_KEY,
                           lambda value: t(f"ui.display.{value}", language))
     denominator = bound_radio(display_box, t("ui.denominator.label", language), DENOMINATORS, DENOMINATOR_KEY,
@@ -154,4 +157,4 @@ def url_notices(language: str) -> list[str]:
     """Messages about URL values that could not be used, each given once (the list is emptied)."""
     pending = st.session_state.get(NOTICES_KEY, [])
     st.session_state[NOTICES_KEY] = []
-    return [t("ui.notice.bad_param", language, label=label, value=", ".join(values)) for _, label, values in pending]
+    return [markdown_t("ui.notice.bad_param", language, label=label, value=", ".join(values)) for _, label, values in pending]

@@ -18,6 +18,7 @@ from analysis.codebook import Item, Survey
 from analysis.formatting import format_number
 from analysis.i18n import t
 from analysis.protect import suppression_note
+from analysis.safe_text import markdown
 from exports.tables import to_csv_bytes
 
 
@@ -148,6 +149,15 @@ def shown(frame: pd.DataFrame, language: str) -> pd.DataFrame:
             out[column] = [format_number(v, language, 1) if not pd.isna(v) else "" for v in values]
         else:
             out[column] = values.astype(str)
+    return out
+
+
+def as_markdown(frame: pd.DataFrame) -> pd.DataFrame:
+    """A shown table for `st.table`, which renders Markdown: headers and cells escaped, so a
+    survey's text reads as it is (`analysis.safe_text.markdown`)."""
+    out = pd.DataFrame({position: [markdown(v) for v in frame.iloc[:, position]] for position in range(frame.shape[1])},
+                       index=frame.index)
+    out.columns = [markdown(column) for column in frame.columns]
     return out
 
 

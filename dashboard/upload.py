@@ -4,8 +4,10 @@ The choice of data source lives in `st.session_state` (see `dashboard.data.curre
 so an upload is seen by the browser session that made it and by no other: there is no module
 global and no cache entry another session could reach without uploading the same bytes (the
 parsed survey is cached by `dashboard.data` under the content's hash, which only the same
-content can hit). The uploaded bytes are read, never written: every reader works on them in
-memory (`analysis.intake.load_upload`).
+content can hit). The uploaded bytes are read, never written, and never parsed in this process:
+`analysis.intake.read_upload` hands them to a worker process with hard limits and gets the
+validated survey back. Everything this module writes into Markdown from a file goes through
+`analysis.safe_text`.
 
 Parsing happens once per upload: the result is remembered in the session under the content's
 hash, so the reruns that every click causes do not parse the file again.
@@ -23,10 +25,11 @@ import streamlit as st
 
 from analysis.codebook import Survey
 from analysis.i18n import t
-from analysis.intake import Limits, load_upload
+from analysis.intake import Limits, read_upload
 from analysis.load import BUNDLED_WORKBOOK
 from analysis.problems import Problem
 from analysis.rounds import round_column
+from analysis.safe_text import markdown_t
 from analysis.template import write_template
 from dashboard import data, state
 from dashboard.rounds_view import ITEM_KEY
@@ -97,7 +100,7 @@ def remembered(files: Mapping[str, bytes]) -> Upload | None:
 
 def read(files: Mapping[str, bytes], limits: Limits) -> Upload:
     """Read and validate the files (never raises for bad input) and remember the result."""
-    survey, problems = load_upload(dict(files), limits)
+    survey, problems = read_upload(dict(files), limits)  # parsed in a worker process, never here
     result = Upload(digest(files), tuple(files), survey, tuple(problems))
     st.session_state[RESULT_STATE_KEY] = result
     return result
@@ -204,17 +207,17 @@ def problem_frame(problems: Iterable[Problem], language: str, with_file: bool = 
 
 
 def summary(survey: Survey, language: str) -> str:
-    """One line on what was read: respondents, questions, sections, groupings and rounds."""
+    """One line (Markdown, the survey's text escaped) on what was read: respondents, questions, sections, groupings and rounds."""
     items = survey.ordered_items()
     sections = survey.sections()
     breakdowns = ", ".join(f"{breakdown_label(survey, column, language)} ({len(b.values)})"
                            for column, b in survey.breakdowns.items())
-    text = t("ui.data.summary", language, title=survey.meta_text("title", language) or "–",
-             respondents=len(survey.responses), items=len(items), sections=len(sections),
-             section_names=", ".join(s or "–" for s in sections), breakdowns=breakdowns)
+    text = markdown_t("ui.data.summary", language, title=survey.meta_text("title", language) or "–",
+                      respondents=len(survey.responses), items=len(items), sections=len(sections),
+                      section_names=", ".join(s or "–" for s in sections), breakdowns=breakdowns)
     column = round_column(survey)
     if column:
-        text += " " + t("ui.data.summary_rounds", language, rounds=", ".join(survey.breakdowns[column].values))
+        text += " " + markdown_t("ui.data.summary_rounds", language, rounds=", ".join(survey.breakdowns[column].values))
     return text
 
 
@@ -224,5 +227,5 @@ def source_note(survey: Survey, language: str) -> str:
     source = in_use()
     if source is None:
         return ""
-    return t("ui.banner.uploaded", language, source=survey.source or source.name,
-             title=survey.meta_text("title", language) or source.name)
+    return markdown_t("ui.banner.uploaded", language, source=survey.source or source.name,
+                      title=survey.meta_text("title", language) or source.name)

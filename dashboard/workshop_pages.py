@@ -11,6 +11,7 @@ presenter view carry only the session's join code (`?kode=...`).
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from analysis import settings
 from analysis.i18n import t
 from analysis.workshop import Workshop, bundled_workshop_path, classify_quadrants, load_workshop, ranking_table
 from analysis.workshop_store import SessionInfo, WorkshopError, WorkshopStore, database_url
@@ -40,15 +42,12 @@ ROW_HEIGHT = 35  # st.dataframe's row height: tall enough to show every area wit
 
 def refresh_seconds() -> float:
     """How often the presenter view reloads the scores (`WORKSHOP_REFRESH_SECONDS`, default 3)."""
-    try:
-        return max(1.0, float(os.environ.get("WORKSHOP_REFRESH_SECONDS", "") or DEFAULT_REFRESH_SECONDS))
-    except ValueError:
-        return DEFAULT_REFRESH_SECONDS
+    return float(settings.value("WORKSHOP_REFRESH_SECONDS"))
 
 
 def configured_pin() -> str | None:
     """The facilitator secret from the environment, else from Streamlit's secrets file."""
-    value = os.environ.get(PIN_ENV, "").strip()
+    value = settings.value(PIN_ENV) or ""
     if value:
         return value
     try:
@@ -71,6 +70,24 @@ def store() -> WorkshopStore:
     except WorkshopError as error:
         st.error(error.describe(current_language()), icon=":material/database:")
         st.stop()
+
+
+SHORT_PIN = 12  # fewer characters than this: the facilitator page warns (docs/deployment.md)
+CLIENT_STATE = "_workshop_pin_client"
+
+
+def pin_client() -> tuple[str, ...]:
+    """Who is trying a PIN, for the attempt limit: this browser session and its address (behind a
+    proxy, the proxy's — see docs/deployment.md)."""
+    session = st.session_state.setdefault(CLIENT_STATE, secrets.token_hex(8))
+    return f"session:{session}", f"address:{st.context.ip_address or 'unknown'}"
+
+
+def short_pin_warning(language: str) -> None:
+    """After signing in: a warning when the configured PIN is short enough to be guessed."""
+    pin = configured_pin() or ""
+    if len(pin) < SHORT_PIN:
+        st.warning(t("ui.workshop.short_pin", language, length=len(pin), minimum=SHORT_PIN), icon=":material/password:")
 
 
 def current_language() -> str:

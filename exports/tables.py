@@ -2,7 +2,9 @@
 
 Text cells starting with `=`, `+`, `-`, `@`, tab or carriage return are prefixed with an
 apostrophe so a spreadsheet shows them as text instead of running them as formulas
-(OWASP "CSV injection"); numbers are left as numbers.
+(OWASP "CSV injection"); numbers are left as numbers. The rule is `analysis.safe_text.
+spreadsheet` — the one used for every spreadsheet the product writes, here and in the core
+(`analysis.template`).
 """
 
 from __future__ import annotations
@@ -17,25 +19,18 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from analysis.safe_text import FORMULA_PREFIXES, spreadsheet, spreadsheet_frame  # noqa: F401 (FORMULA_PREFIXES for callers)
+
 PERCENT_COLUMNS = ("pct", "ci_low_pct", "ci_high_pct", "pct_a", "pct_b", "diff_pp", "diff_ci_low", "diff_ci_high")
 SHARE_COLUMNS = ("share", "ci_low", "ci_high")
 
 
-def escape_cell(value):
-    """Neutralise a text cell that a spreadsheet would read as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+escape_cell = spreadsheet  # the one rule (analysis.safe_text); named here for the exports
 
 
 def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    escaped = frame.copy()
-    escaped.columns = [escape_cell(str(c)) for c in escaped.columns]
-    for column in escaped.columns:
-        if escaped[column].dtype == object or pd.api.types.is_string_dtype(escaped[column]):
-            escaped[column] = escaped[column].map(escape_cell)
-    return escaped
+    """A copy whose headers and text cells a spreadsheet cannot run (see `escape_cell`)."""
+    return spreadsheet_frame(frame)
 
 
 def to_csv_bytes(frame: pd.DataFrame, language: str = "nb", float_format: str | None = None) -> bytes:

@@ -13,20 +13,22 @@ from analysis.formatting import format_number
 from analysis.i18n import t
 from analysis.intake import Limits
 from analysis.load import BUNDLED_WORKBOOK
+from analysis.safe_text import markdown, markdown_t
 from analysis.template import survey_workbook
 from dashboard import data, docs, layout, tables, upload
 
 survey, view = layout.page()
 language = view.language
 layout.page_title("data", language)
-limits = Limits.from_environment()
+limits = Limits.from_settings()
 REPORT_ROWS = 200  # more would make a slow page; the CSV has them all
 
 
 
 def report_table(frame, name: str) -> None:
-    """Problems as a static table (long messages wrap), the first `REPORT_ROWS` of them; all in the CSV."""
-    st.table(tables.shown(frame.head(REPORT_ROWS), language), hide_index=True, border="horizontal")
+    """Problems as a static table (long messages wrap), the first `REPORT_ROWS` of them; all in the CSV.
+    The file's values in it are shown as text (`layout.static_table`)."""
+    layout.static_table(tables.shown(frame.head(REPORT_ROWS), language))
     if len(frame) > REPORT_ROWS:
         st.caption(t("ui.data.more_problems", language, shown=REPORT_ROWS, count=len(frame)))
     st.download_button(t("ui.data.download_report", language), tables.to_csv(frame, language),
@@ -38,10 +40,10 @@ def report_table(frame, name: str) -> None:
 active = upload.in_use()
 with st.container(border=True):
     if active is None:
-        st.markdown(t("ui.data.using_bundled", language, name=BUNDLED_WORKBOOK.name))
+        st.markdown(markdown_t("ui.data.using_bundled", language, name=BUNDLED_WORKBOOK.name))
     else:
-        st.markdown(t("ui.data.using_upload", language, name=active.name,
-                      title=survey.meta_text("title", language) or active.name))
+        st.markdown(markdown_t("ui.data.using_upload", language, name=active.name,
+                               title=survey.meta_text("title", language) or active.name))
         st.button(t("ui.data.back_to_bundled", language), on_click=upload.use_bundled, icon=":material/undo:",
                   key="data-back")
 
@@ -62,7 +64,7 @@ else:
     result = upload.remembered(files)
     if result is None:
         with st.status(t("ui.data.reading", language, count=len(files)), expanded=False) as status:
-            st.write(", ".join(files))
+            st.markdown(markdown(", ".join(files)))
             result = upload.read(files, limits)
             status.update(label=t("ui.data.read_done" if result.usable else "ui.data.read_failed", language),
                           state="complete" if result.usable else "error")

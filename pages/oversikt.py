@@ -5,6 +5,7 @@ import streamlit as st
 from analysis.formatting import format_number, format_share
 from analysis.i18n import t
 from analysis.overview import response_summary
+from analysis.safe_text import markdown
 from dashboard import charts, data, layout
 
 survey, view = layout.page()
@@ -13,7 +14,7 @@ layout.page_title("oversikt", language)
 downloads = st.container()
 
 summary = response_summary(survey)
-st.subheader(survey.meta_text("title", language))
+st.subheader(markdown(survey.meta_text("title", language)))
 invited, answered, rate = st.columns(3)
 invited.metric(t("ui.overview.invited", language), format_number(summary["invited"], language) or "–")
 answered.metric(t("ui.overview.answered", language), format_number(summary["answered"], language))

@@ -11,6 +11,7 @@ import streamlit as st
 
 from analysis.i18n import t
 from analysis.rounds import changes_between_rounds, round_column, round_coverage
+from analysis.safe_text import markdown_t
 from dashboard import data, docs, layout, rounds_view, state, tables
 
 survey, view = layout.page()
@@ -29,7 +30,8 @@ chosen_rounds = dict(view.filters).get(column) or ()
 rounds = [r for r in survey.breakdowns[column].values if not chosen_rounds or r in chosen_rounds]
 round_name = tables.breakdown_label(survey, column, language)
 if len(rounds) < 2:
-    st.info(t("ui.rounds.too_few", language, rounds=", ".join(rounds) or "–", name=round_name), icon=":material/filter_alt:")
+    st.info(markdown_t("ui.rounds.too_few", language, rounds=", ".join(rounds) or "–", name=round_name),
+            icon=":material/filter_alt:")
     st.stop()
 
 coverage = round_coverage(survey)
@@ -37,7 +39,7 @@ asked_in_all = {row.item_id for row in coverage.itertuples() if set(rounds) <= s
 items = {item.id: item for item in survey.ordered_items() if item.id in asked_in_all}
 groups = tuple(b for b in view.by if b != column)
 by = (*groups, column)
-st.caption(t("ui.rounds.how_to_read", language, rounds=" → ".join(rounds)))
+st.caption(markdown_t("ui.rounds.how_to_read", language, rounds=" → ".join(rounds)))
 
 if items:
     chosen = items[state.bound_selectbox(st, t("ui.explore.item", language), list(items), rounds_view.ITEM_KEY,
@@ -62,4 +64,4 @@ partial = rounds_view.coverage_frame(coverage, survey, language)
 if len(partial):
     st.subheader(t("ui.rounds.partial_title", language))
     st.caption(t("ui.rounds.partial_note", language))
-    st.table(partial, hide_index=True, border="horizontal")
+    layout.static_table(partial)

@@ -27,7 +27,7 @@ if pin is None:
         typed = st.text_input(t("ui.workshop.pin_label", language), type="password")
         if st.form_submit_button(t("ui.workshop.pin_button", language), type="primary"):
             try:
-                store.check_pin(typed)
+                store.check_pin(typed, who=wp.pin_client())  # wrong tries: back-off, then a logged lock-out
             except WorkshopError as error:
                 wp.show_error(error, language)
             else:
@@ -35,6 +35,7 @@ if pin is None:
                 st.rerun()
     st.stop()
 
+wp.short_pin_warning(language)
 if st.button(t("ui.workshop.logout", language), icon=":material/logout:"):
     del st.session_state[wp.PIN_STATE]
     st.rerun()

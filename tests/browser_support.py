@@ -6,7 +6,8 @@ Debian's Chromium at /usr/lib/chromium/chromium (Playwright's own download is un
 server stdout to a file, `/_stcore/health` polled, idle = connected and script not running.
 
 Fixtures:
-- `app_server`  — base URL of `streamlit run app.py` on a free port (session).
+- `app_server`  — base URL of `streamlit run app.py` on a free port (session); `app_process`
+                  the server's process and URL (for its memory: `resident_mb`).
 - `browser`     — a Chromium (session); `browser_context` — one 1440×900 context (session).
 - `page`        — a new page (its own Streamlit session) per test; a screenshot lands in
                   `test-artifacts/` when the test fails.
@@ -98,12 +99,27 @@ def stop_process(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_server():
-    """Base URL of the dashboard, one server for the whole test session."""
+def app_process():
+    """The dashboard's server process and base URL, one for the whole test session."""
     require_chromium()
     process, url = start_streamlit()
-    yield url
+    yield process, url
     stop_process(process)
+
+
+@pytest.fixture(scope="session")
+def app_server(app_process):
+    """Base URL of the dashboard."""
+    return app_process[1]
+
+
+def resident_mb(pid: int) -> float:
+    """A process's resident memory (VmRSS) in MB — that process only, not its children."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
 
 
 @pytest.fixture(scope="session")

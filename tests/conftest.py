@@ -85,6 +85,15 @@ def bundled():
 
 
 @pytest.fixture(scope="session")
+def generated_corpus(tmp_path_factory) -> Path:
+    """The large cases of the hostile corpus (a 3 000 000-row workbook, zip bombs, a 12 MB cell…),
+    built once per test session in a temporary folder, not committed (see tests/corpus.py)."""
+    from corpus import build_generated
+
+    return build_generated(tmp_path_factory.mktemp("generated-corpus"))
+
+
+@pytest.fixture(scope="session")
 def published() -> list[dict]:
     """The report's 22 published figures (a copy of the reference CSV kept in the repo)."""
     with open(FIXTURES / "published_figures.csv", encoding="utf-8") as handle:

@@ -104,3 +104,76 @@ def test_every_command_and_option_is_documented():
         assert re.search(rf"python -m analysis {name}\b", readme), f"README lacks `python -m analysis {name}`"
         for option in options:
             assert option in readme, f"README lacks option {option} of `{name}`"
+
+
+# ------------------------------------------------------------------ validate: the Data page's door
+
+from corpus import EXPECTED, as_read, case_path, files_of  # noqa: E402
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["far_cell.xlsx", "dimension_lie_3m_rows.xlsx", "zip_bomb_2gb.xlsx",
+                                  "zip_bomb_lying_header.xlsx", "question_12mb.xlsx", "hidden_lookalike_sheet.xlsx"])
+def test_validate_refuses_what_the_data_page_refuses_with_the_same_message(name, generated_corpus):
+    """The three files that crashed or stalled the server (and others) through `validate`: the
+    same problems, word for word, as `read_upload` gives the Data page."""
+    from analysis.intake import read_upload
+
+    case = next(c for c in EXPECTED if c["case"] == name)
+    paths = files_of(case_path(case, generated_corpus))
+    for language, fragment in (("nb", case["nb"]), ("en", case["en"])):
+        result = run("--language", language, "validate", *map(str, paths))
+        assert result.returncode == 1 and result.stdout == ""
+        assert fragment in as_read(result.stderr), result.stderr
+        assert "Traceback" not in result.stderr
+        _, problems = read_upload({p.name: p.read_bytes() for p in paths})
+        for problem in problems:
+            assert problem.describe(language) in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_validate_answers_every_corpus_case_in_both_languages(language, generated_corpus, capsys):
+    """The whole hostile corpus through the `validate` command (its `main`, in this process:
+    a new process per case would take minutes; the cases above run it as a new process): a
+    refused case exits 1 with its specific message in the chosen language and no exception
+    name; a case that loads exits 0 with OK and no problem."""
+    wrong = []
+    for case in EXPECTED:
+        paths = files_of(case_path(case, generated_corpus))
+        status = main(["--language", language, "validate", *map(str, paths)])
+        out, err = capsys.readouterr()
+        if case["outcome"] == "refused":
+            good = status == 1 and out == "" and case[language] in as_read(err)
+        else:
+            good = status == 0 and out.startswith("OK: ") and err == ""
+        if not good or any(word in err for word in ("Traceback", "Error:", "Exception")):
+            wrong.append(f"{case['case']}: exit {status}: {(out + err)[:300]}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_validate_stops_reading_at_the_size_limit():
+    result = run("--language", "en", "validate", "/dev/zero")
+    assert result.returncode == 1
+    assert "larger than the limit of 20 MB (setting SURVEY_MAX_UPLOAD_MB); reading stopped there" in result.stderr
+
+
+def test_validate_takes_a_csv_set_an_spss_file_and_rounds(tmp_path):
+    paths = []
+    for name, frame in tiny_frames().items():
+        paths.append(tmp_path / f"{name}.csv")
+        frame.to_csv(paths[-1], index=False)
+    result = run("validate", *map(str, paths))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("OK: ") and "10 respondenter" in result.stdout
+    school = sorted((ROOT / "tests" / "fixtures" / "school").glob("skole_*.xlsx"))
+    result = run("validate", *map(str, school))
+    assert result.returncode == 0 and "188 respondenter" in result.stdout
+    bad = ROOT / "tests" / "fixtures" / "bad" / "bad.sav"
+    result = run("--language", "en", "validate", str(bad))
+    assert result.returncode == 1 and "could not be read as an SPSS file" in result.stderr and "BadZipFile" not in result.stderr
+
+
+def test_summary_on_a_file_goes_through_the_same_intake(tmp_path):
+    result = run("summary", str(ROOT / "tests" / "fixtures" / "bad" / "far_cell.xlsx"))
+    assert result.returncode == 1 and "SURVEY_MAX_ROWS" in result.stderr and "Traceback" not in result.stderr

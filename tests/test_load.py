@@ -102,8 +102,8 @@ def test_not_a_workbook(tmp_path):
     path.write_text("id;kommune\n1;Grong\n", encoding="utf-8")
     survey, problems = validate_workbook(path)
     assert survey is None
-    assert problems[0].code == "not_a_workbook"
-    assert "ikke en Excel-arbeidsbok" in problems[0].message()
+    assert problems[0].code == "unknown_format"  # the bytes say what it is, not the name
+    assert "verken en .xlsx-arbeidsbok" in problems[0].message()
 
 
 def test_zip_that_is_not_a_workbook(tmp_path):
@@ -111,7 +111,9 @@ def test_zip_that_is_not_a_workbook(tmp_path):
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("hello.txt", "hei")
     survey, problems = validate_workbook(path)
-    assert survey is None and problems[0].code == "not_a_workbook"
+    assert survey is None and problems[0].code == "xlsx_no_workbook"
+    assert "mangler delen xl/workbook.xml" in problems[0].message()
+    assert "has no part xl/workbook.xml" in problems[0].message("en")
 
 
 def test_missing_file(tmp_path):
@@ -124,8 +126,10 @@ def test_invalid_kind_in_codebook(tmp_path):
     def change(s):
         s["codebook"].loc[3, "kind"] = "skala"
 
-    problem = only(broken(tmp_path, change), "codebook_invalid")
+    problem = only(broken(tmp_path, change), "codebook_not_allowed")
     assert (problem.sheet, problem.row, problem.column, problem.value) == ("codebook", 5, "kind", "skala")
+    assert "«skala» er ikke tillatt her; tillatte verdier: id, breakdown, likert, yes_no, multi_select, text" in problem.message()
+    assert "Input should" not in problem.message("en") and "“skala” is not allowed here" in problem.message("en")
 
 
 def test_measure_that_does_not_fit_kind(tmp_path):

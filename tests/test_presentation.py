@@ -9,10 +9,12 @@ its workbook; every chart its CSV, XLSX, PNG and SVG.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from corpus import as_read
 from dashboard import charts as chart_plans
 from dashboard import figures
 from test_workshop_pages import PIN, open_page, warm_server, workshop_env  # noqa: F401 (fixtures)
@@ -31,7 +33,10 @@ def title(at: AppTest) -> str:
 
 
 def position(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if "presentation-position" in m.value)
+    """The "section · n of N" line; drawn as Markdown, never as HTML (a section's name comes
+    from the file)."""
+    assert not any(m.proto.allow_html for m in at.markdown)
+    return next(as_read(m.value) for m in at.markdown if re.search(r" · \d+ av \d+$", m.value))
 
 
 def click(at: AppTest, key: str) -> AppTest:
@@ -52,12 +57,12 @@ def test_one_large_chart_with_the_links_filters(bundled, plan):
     (spec,) = specs(at)
     assert spec["layout"]["font"]["size"] == pytest.approx(13 * figures.PRESENTATION.scale)
     assert spec["layout"]["height"] >= figures.PRESENTATION.min_height
-    assert position(at).endswith(f"Erfaringer · 1 av {len(plan) + 1}</span>")
+    assert position(at).endswith(f"Erfaringer · 1 av {len(plan) + 1}")
     assert [b.label for b in at.button] == ["Forrige", "Neste", "Avslutt"]
     assert at.button(key="presentation-previous").disabled
     assert any("stSidebar" in html.proto.body for html in at.get("html"))  # the CSS that hides the chrome
     assert not any("Rekonstruerte data – ikke ekte svar." in w.value for w in at.warning)  # the slide says it instead
-    footer = at.caption[-1].value
+    footer = as_read(at.caption[-1].value)
     assert footer.startswith("Antall svar (n): Administrasjon") and "Rekonstruerte data" in footer
 
 
@@ -82,7 +87,7 @@ def test_each_page_starts_at_its_own_charts_and_the_matrix_is_last(plan):
     assert "Mulighetsrom · " in position(at)
     at = open_page("pages/prioriteringer.py", presentasjon="1")
     assert "Potensial og gjennomførbarhet" in title(at)
-    assert position(at).endswith(f"{len(plan) + 1} av {len(plan) + 1}</span>")
+    assert position(at).endswith(f"{len(plan) + 1} av {len(plan) + 1}")
     assert at.button(key="presentation-next").disabled
 
 
@@ -102,7 +107,7 @@ def test_live_matrix_keeps_refreshing(workshop_env):  # noqa: F811 (fixture)
                                         areas=[("Vei", "Teknisk"), ("Skole", "Oppvekst")])
     at = open_page("pages/verksted_visning.py", presentasjon="1", kode=session.join_code)
     assert "Rådsmøte" in title(at) and "0 av 2 grupper" in title(at)
-    assert any("Direkte fra verkstedet «Rådsmøte»" in c.value for c in at.caption)
+    assert any("Direkte fra verkstedet «Rådsmøte»" in as_read(c.value) for c in at.caption)
     workshop_env.submit(session.join_code, "Lag A", {"Vei": (8, 7), "Skole": (5, 5)})
     at.run()  # what the fragment's timer does in the browser
     assert "1 av 2 grupper" in title(at)

@@ -62,7 +62,7 @@ def test_changed_scale_is_refused(tmp_path, tiny):
 
 
 def test_two_uploaded_workbooks_become_rounds(tmp_path):
-    from analysis.intake import load_upload
+    from analysis.intake import read_upload
 
     first = tiny_frames()
     second = tiny_frames()
@@ -71,7 +71,7 @@ def test_two_uploaded_workbooks_become_rounds(tmp_path):
         "a.xlsx": write_workbook(tmp_path / "a.xlsx", first).read_bytes(),
         "b.xlsx": write_workbook(tmp_path / "b.xlsx", second).read_bytes(),
     }
-    survey, problems = load_upload(files)
+    survey, problems = read_upload(files)
     assert survey is not None, [p.describe() for p in problems]
     assert list(survey.breakdowns["runde"].values) == ["2024", "2026"]  # from meta `year`
     assert len(survey.responses) == 20

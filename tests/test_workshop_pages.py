@@ -126,15 +126,35 @@ def log_in(at: AppTest, pin: str) -> AppTest:
     return at.run()
 
 
-def test_facilitator_needs_the_pin(workshop_env):
+def test_facilitator_needs_the_pin(workshop_env, monkeypatch):
+    clock = [1_000.0]
+    monkeypatch.setattr("analysis.attempts._now", lambda: clock[0])
     session = workshop_env.open_session(PIN, "Eksisterende", ["A"])
     at = open_page("pages/verksted_fasilitator.py")
     for wrong in ("1111", session.join_code):
         log_in(at, wrong)
         assert [e.value for e in at.error] == ["Feil fasilitator-PIN."]
         assert not any(b.label in ("Steng", "Nullstill", "Slett", "Åpne økta") for b in at.button)
+        log_in(at, PIN)  # straight after a wrong one: wait first (the PIN is not compared)
+        assert [e.value for e in at.error] == [
+            f"For mange feil PIN-er på rad: vent {1 if wrong == '1111' else 2} s før du prøver igjen."]
+        clock[0] += 60
     log_in(at, PIN)
     assert "Eksisterende" in [s.value.split(" · ")[0] for s in at.subheader]
+    # the configured PIN has 4 characters: the facilitator is told it can be guessed
+    assert any("har bare 4 tegn" in w.value and "WORKSHOP_FACILITATOR_PIN" in w.value for w in at.warning)
+
+
+def test_the_page_locks_a_browser_out_after_too_many_wrong_pins(workshop_env, monkeypatch):
+    clock = [1_000.0]
+    monkeypatch.setattr("analysis.attempts._now", lambda: clock[0])
+    at = open_page("pages/verksted_fasilitator.py")
+    for _ in range(5):
+        log_in(at, "0000")
+        clock[0] += 20
+    log_in(at, PIN)
+    assert [e.value for e in at.error] == ["For mange feil PIN-er: innloggingen er sperret i 15 min. Forsøkene er logget."]
+    assert not any(b.label == "Åpne økta" for b in at.button)
 
 
 def test_facilitator_without_configured_pin(workshop_env, monkeypatch):

@@ -275,17 +275,90 @@ def test_session_names_are_unique_and_input_is_checked(store, session):
 # ---------------------------------------------------------------------------------------------
 
 
+class Clock:
+    """A clock for the attempt limit that the test moves (`analysis.attempts._now`)."""
+
+    def __init__(self):
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = Clock()
+    monkeypatch.setattr("analysis.attempts._now", fake)
+    return fake
+
+
 @pytest.mark.parametrize("action", ["close_session", "reopen_session", "reset_session", "delete_session"])
-def test_facilitator_actions_need_the_pin(store, session, action):
+def test_facilitator_actions_need_the_pin(store, session, action, clock):
     for wrong in ("", None, "0000", PIN + " x", session.join_code):
         with pytest.raises(AccessDenied) as caught:
             getattr(store, action)(wrong, session.name)
         assert caught.value.describe() == "Feil fasilitator-PIN."
+        clock.now += 3600  # an hour between the tries: no back-off, no lock-out
     assert store.session(session.name).is_open
     with pytest.raises(AccessDenied):
         store.open_session("0000", "Ny", ["A"])
     with pytest.raises(AccessDenied):
         store.list_sessions(session.join_code)
+
+
+def test_wrong_pins_back_off_then_lock_out_per_client_and_the_log_says_so(store, session, clock, caplog):
+    """4 712 tries in 0.01 s were possible: now each wrong PIN doubles the wait, and the fifth
+    (WORKSHOP_PIN_ATTEMPTS) locks that browser session and that address out for 15 minutes."""
+    me, other_session = ("session:a", "address:10.0.0.7"), ("session:b", "address:10.0.0.7")
+    caplog.set_level("WARNING", logger="analysis.attempts")
+    with pytest.raises(AccessDenied) as caught:
+        store.check_pin("0000", who=me)
+    assert caught.value.code == "wrong_pin"
+    with pytest.raises(AccessDenied) as caught:  # at once again: wait, the PIN is not even compared
+        store.check_pin(PIN, who=me)
+    assert caught.value.code == "pin_wait" and "vent 1 s" in caught.value.describe()
+    waits = []
+    for _ in range(4):
+        clock.now += 2 ** len(waits)  # just as long as asked
+        with pytest.raises(AccessDenied) as caught:
+            store.check_pin("1111", who=me)
+        waits.append(caught.value.code)
+    assert waits == ["wrong_pin", "wrong_pin", "wrong_pin", "wrong_pin"]
+    with pytest.raises(AccessDenied) as caught:
+        store.check_pin(PIN, who=me)  # even the right PIN: locked
+    assert caught.value.code == "pin_locked" and "15 min" in caught.value.describe()
+    with pytest.raises(AccessDenied) as caught:
+        store.check_pin(PIN, who=other_session)  # a new browser session from the same address: locked too
+    assert caught.value.code == "pin_locked"
+    store.check_pin(PIN, who=("session:c", "address:10.0.0.8"))  # another address is not affected
+    assert "locked out for 15 min" in caplog.text and "address:10.0.0.7" in caplog.text and PIN not in caplog.text
+    clock.now += 15 * 60 + 1
+    store.check_pin(PIN, who=me)  # the lock-out ends; the right PIN clears the session's count
+
+
+def test_the_attempt_limit_is_a_setting(url, clock, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_PIN_ATTEMPTS", "2")
+    monkeypatch.setenv("WORKSHOP_PIN_LOCKOUT_MINUTES", "1")
+    with WorkshopStore(url, facilitator_pin=PIN) as opened:
+        for _ in range(2):
+            with pytest.raises(AccessDenied):
+                opened.check_pin("x", who=("k",))
+            clock.now += 10
+        with pytest.raises(AccessDenied) as caught:
+            opened.check_pin(PIN, who=("k",))
+        assert caught.value.code == "pin_locked" and "1 min" in caught.value.describe()
+
+
+def test_a_form_with_100_000_groups_is_checked_in_one_pass(store):
+    """The duplicate check was pairwise (≈100 s of CPU for 100 000 groups): a repeat is still
+    found, in one pass."""
+    groups = [f"Gruppe {i}" for i in range(100_000)]
+    with pytest.raises(WorkshopError) as caught:
+        store.open_session(PIN, "Stor", groups + ["Gruppe 99999"], areas=["Vei"])
+    assert caught.value.code == "duplicate_group" and "Gruppe 99999" in caught.value.describe()
+    with pytest.raises(WorkshopError) as caught:
+        store.open_session(PIN, "Stor", ["A"], areas=[f"Område {i}" for i in range(100_000)] + ["Område 7"])
+    assert caught.value.code == "duplicate_area"
 
 
 def test_without_a_configured_pin_nobody_is_facilitator(url):
