@@ -37,12 +37,12 @@ PRESENTER_PATH = "verksted_visning"  # = the file name: a first request to a fre
 SPLIT_PARAM = "kvadrant"
 SECTOR_PARAM = state.SECTOR_KEY
 SOURCE_PARAM = "okt"  # Prioriteringer: a closed live session instead of the bundled workshop
-DEFAULT_REFRESH_SECONDS = 3.0
+DEFAULT_REFRESH_SECONDS = 1.0
 ROW_HEIGHT = 35  # st.dataframe's row height: tall enough to show every area without scrolling
 
 
 def refresh_seconds() -> float:
-    """How often the presenter view reloads the scores (`WORKSHOP_REFRESH_SECONDS`, default 3)."""
+    """How often the projector rereads the scores (`WORKSHOP_REFRESH_SECONDS`, default 1, at least 1)."""
     try:
         return max(1.0, float(os.environ.get("WORKSHOP_REFRESH_SECONDS", "") or DEFAULT_REFRESH_SECONDS))
     except ValueError:

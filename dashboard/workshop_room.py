@@ -25,7 +25,7 @@ import streamlit as st
 from analysis.formatting import format_number
 from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from analysis.workshop import MEASURES, SCORE_MAX, SCORE_MIN, localised, rank_labels
-from analysis.workshop_store import (Access, InvalidScores, SessionInfo, WorkshopError, format_code)
+from analysis.workshop_store import Access, InvalidScores, SessionInfo, WorkshopError, format_code, group_status
 from dashboard import layout, state, theme
 from dashboard import workshop_pages as wp
 from dashboard.workshop_figures import label_colour, matrix_figure, sector_colours
@@ -55,6 +55,7 @@ FRAME_CSS = """
 # and its result are always in view.
 ROOM_CSS = """
 <style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4F5964 !important; opacity: 1 !important; }
 .ws-live { font-size: 2.3rem; font-weight: 700; color: #1F2933; margin: 0; line-height: 1.2; }
 .ws-updated { font-size: 1.15rem; color: #5C6670; margin: 0; }
 .ws-join { display: flex; gap: 1.2rem; align-items: center; border: 2px solid #1F2933; border-radius: 0.6rem;
@@ -83,6 +84,9 @@ table.ws-ranking tr.ws-unscored td { color: #5C6670; }
   width: 100%; }
 [class*="st-key-card-"] [role="radiogroup"] button { min-width: 0 !important; min-height: 2.75rem; padding: 0 !important; }
 [class*="st-key-card-"] [role="radiogroup"] button p { font-size: 1.05rem; }
+[class*="st-key-card-"] [role="radiogroup"] button[aria-checked="true"] { background: #0B5C8E !important;
+  border-color: #0B5C8E !important; }
+[class*="st-key-card-"] [role="radiogroup"] button[aria-checked="true"] p { color: #FFFFFF !important; font-weight: 700; }
 @media (max-width: 640px) { [class*="st-key-card-"] { padding: 0.6rem 0.6rem !important; } }
 </style>
 """
@@ -175,6 +179,16 @@ def projector_figure(table: pd.DataFrame, language: str, split: str, height: int
                          scale=PROJECTOR_SCALE, height=height, title_width=70, aspect=1.25)
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def drawn(version: tuple, language: str, split: str, height: int, _scores: pd.DataFrame,
+          _areas: pd.DataFrame):
+    """The matrix and the ranked list for one state of a session's scores: drawn once per
+    change, not on every tick of every projector (`version` names the state; the frames
+    behind it are not hashed). Shared read-only: nothing changes a drawn figure."""
+    table = wp.ranking(_scores, _areas, language, split)
+    return projector_figure(table, language, split, height), ranking_html(table, language)
+
+
 def projector(store, session: SessionInfo, language: str, *, controls=None, height: int = PROJECTOR_HEIGHT,
               key: str = "projector") -> None:
     """The projector view of a live session (presenter link and presentation mode alike).
@@ -191,19 +205,19 @@ def projector(store, session: SessionInfo, language: str, *, controls=None, heig
         if live_state is None:  # deleted meanwhile, or the database is away: said so, keep ticking
             return
         info, scores = live_state
-        status = store.group_status(info)
+        status = group_status(info, scores)
         line, note = live_line(status, info, language)
-        table = wp.ranking(scores, info.areas_frame(), language, split)
+        version = (info.id, info.epoch, info.areas, info.areas_en, len(scores), str(scores["updated_at"].max()))
+        figure, ranked = drawn(version, language, split, height - 80, scores, info.areas_frame())
         left, right = st.columns([1.62, 1], gap="medium")
         with left:
             st.html(f"<p class='ws-live' role='status'>{html.escape(line)}</p>"
                     f"<p class='ws-updated'>{html.escape(info.name)} · {html.escape(note)}</p>")
-            st.plotly_chart(projector_figure(table, language, split, height - 80), theme=None,
-                            key=f"{key}-matrix", config=PLOT_CONFIG)
+            st.plotly_chart(figure, theme=None, key=f"{key}-matrix", config=PLOT_CONFIG)
         with right:
             if show_qr and info.is_open:
                 join_panel(info, language)
-            st.html(ranking_html(table, language))
+            st.html(ranked)
 
     live()
 

@@ -52,8 +52,10 @@ def qr_svg(link: str, scale: int = 8) -> str:
     return qr(link).svg_inline(scale=scale, dark="#1F2933", light="#FFFFFF", border=4, omitsize=False)
 
 
+@lru_cache(maxsize=256)
 def qr_data_uri(link: str, scale: int = 8) -> str:
-    """The QR code as a `data:image/svg+xml` URI, for an `<img>` on a page."""
+    """The QR code as a `data:image/svg+xml` URI, for an `<img>` on a page (made once per link:
+    the projector redraws its corner every second)."""
     return qr(link).svg_data_uri(scale=scale, dark="#1F2933", light="#FFFFFF", border=4)
 
 
