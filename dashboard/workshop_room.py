@@ -52,7 +52,8 @@ FRAME_CSS = """
 
 # The projector's live line, join corner and ranked list; the phone's cards (ten equal tap
 # targets in a row) and its submit bar, which sticks to the bottom of the screen so the button
-# and its result are always in view.
+# and its result are always in view (the sticky box is the one in the page's own column: the
+# bar sits in a fragment, whose wrapper is only as tall as the bar).
 ROOM_CSS = """
 <style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4F5964 !important; opacity: 1 !important; }
@@ -75,8 +76,8 @@ table.ws-ranking tr.ws-unscored td { color: #5C6670; }
   text-align: center; font-weight: 700; }
 .ws-area { font-weight: 700; font-size: 1.05rem; margin: 0; color: #1F2933; }
 .ws-sector { font-size: 0.9rem; color: #5C6670; margin: 0; }
-.ws-missing { font-size: 0.95rem; color: #B2182B; font-weight: 600; margin: 0; }
-[data-testid="stLayoutWrapper"]:has(> .st-key-submit-bar) { position: sticky; bottom: 0; z-index: 20; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"]:has(.st-key-submit-bar) {
+  position: sticky; bottom: 0; z-index: 20; }
 .st-key-submit-bar { background: #FFFFFF; border-top: 1px solid #D4D8DD; padding: 0.5rem 0 0.6rem 0;
   box-shadow: 0 -0.4rem 0.6rem rgba(255, 255, 255, 0.9); }
 .st-key-submit-bar [data-testid="stAlert"] { margin: 0; }
@@ -282,22 +283,31 @@ def missing_text(session: SessionInfo, missing: Sequence[tuple[int, str]], langu
              names="; ".join(named) + more) + " " + t("ui.workshop.nothing_saved", language)
 
 
-def score_card(session: SessionInfo, group: str, index: int, names: pd.Series, saved: dict, language: str,
-               missing: set[str]) -> None:
-    """One area: its name and sector, and potential and feasibility as ten tap targets each."""
+def score_card(session: SessionInfo, group: str, index: int, names: pd.Series, saved: dict, language: str) -> None:
+    """One area: its name and sector, and potential and feasibility as ten tap targets each.
+    A tap changes nothing on the server (`on_change="ignore"`); the submit sends the values."""
     with st.container(border=True, key=f"card-{index}"):
         sector = f"<p class='ws-sector'>{html.escape(names['sector_label'])}</p>" if names["sector_label"] else ""
-        note = (f"<p class='ws-missing'>{html.escape(t('ui.workshop.card_missing', language))}</p>"
-                if missing else "")
-        st.html(f"<p class='ws-area'>{html.escape(names['label'])}</p>{sector}{note}")
+        st.html(f"<p class='ws-area'>{html.escape(names['label'])}</p>{sector}")
         for measure in MEASURES:
             st.segmented_control(
                 t(f"workshop.measure.{measure}", language), list(range(SCORE_MIN, SCORE_MAX + 1)),
                 default=saved.get(measure), key=score_key(session, group, index, measure), width="stretch",
-                disabled=not session.is_open)
+                disabled=not session.is_open, on_change="ignore")
 
 
-def missing_css(indices: Sequence[int]) -> str:
-    """A red frame round the cards still missing a choice."""
-    selectors = ", ".join(f".st-key-card-{i}" for i in sorted(set(indices)))
-    return f"<style>{selectors} {{ border: 2px solid #B2182B !important; }}</style>" if selectors else ""
+def _css_text(text: str) -> str:
+    """Text for a CSS `content` value: quotes and backslashes escaped, no markup possible."""
+    return "".join(ch if ch.isalnum() or ch in " –-.,:;()" else f"\\{ord(ch):x} " for ch in text)
+
+
+def missing_css(missing: Sequence[tuple[int, str]], language: str) -> str:
+    """A red frame round the cards still missing a choice, and a line saying so at their top
+    (from the submit bar's fragment: the cards themselves are not drawn again)."""
+    selectors = [f".st-key-card-{i}" for i in sorted({index for index, _ in missing})]
+    if not selectors:
+        return ""
+    note = _css_text(t("ui.workshop.card_missing", language))
+    return (f"<style>{', '.join(selectors)} {{ border: 2px solid #B2182B !important; }}"
+            f"{', '.join(s + '::before' for s in selectors)} {{ content: \"{note}\"; color: #B2182B; "
+            f"font-weight: 600; font-size: 0.95rem; }}</style>")

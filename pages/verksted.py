@@ -1,10 +1,12 @@
 """Verksted – delta: a group's phone. Opened from the QR code or the link (`?kode=`): the
 session's code (then the group picks itself from the list) or the group's own code (then the
 form is the group's). Each area is one card with potential and feasibility as ten tap targets
-each — nothing else can be entered. The submit button sits in a bar at the bottom of the
-screen with its result beside it: saved at HH:MM (and that it replaced the group's earlier
-scores), or what is still missing. The whole form is one submission, stored in one
-transaction or not at all; a group can submit again until the facilitator closes the session.
+each — nothing else can be entered, and a tap reruns nothing (`on_change="ignore"`: the
+values travel with the submit). The submit button sits in a bar at the bottom of the screen
+(a fragment: pressing it reruns only the bar) with its result beside it: saved at HH:MM (and
+that it replaced the group's earlier scores), or what is still missing, those cards framed
+in red. The whole form is one submission, stored in one transaction or not at all; a group
+can submit again until the facilitator closes the session.
 """
 
 import html
@@ -41,23 +43,26 @@ if len(mine):
                  time=wp.local_time(mine["updated_at"].max(), language, seconds=False)))
 st.caption(t("ui.workshop.form_help", language, low=SCORE_MIN, high=SCORE_MAX))
 
-result = st.session_state.get(room.RESULT_STATE)
-if result and (result["group"], result["epoch"]) != (group, session.epoch):
-    result = None
-missing = result["missing"] if result and result["kind"] == "error" else []
 names = localised(session.areas_frame(), language)
-with st.form(f"scores-{session.id}-{group}", border=False, enter_to_submit=False):
-    for index, (area, _sector) in enumerate(session.areas):
-        saved = {measure: int(mine.loc[area, measure]) for measure in MEASURES} if area in mine.index else {}
-        room.score_card(session, group, index, names.iloc[index], saved, language,
-                        {measure for i, measure in missing if i == index})
+for index, (area, _sector) in enumerate(session.areas):
+    saved = {measure: int(mine.loc[area, measure]) for measure in MEASURES} if area in mine.index else {}
+    room.score_card(session, group, index, names.iloc[index], saved, language)
+
+
+@st.fragment
+def submit_bar() -> None:
+    """The button and its result: pressing it reruns only this bar, so the cards (260 tap
+    targets) are not sent and drawn again; their values come with the press."""
     with st.container(key="submit-bar"):
-        st.form_submit_button(t("ui.workshop.submit", language), type="primary", disabled=not session.is_open,
-                              icon=":material/send:", width="stretch", on_click=room.submit_form,
-                              args=(store, session, (st.query_params.get(wp.CODE_PARAM) or "").strip(), group,
-                                    device, language))
-        if result:
+        st.button(t("ui.workshop.submit", language), type="primary", disabled=not session.is_open,
+                  icon=":material/send:", width="stretch", on_click=room.submit_form,
+                  args=(store, session, (st.query_params.get(wp.CODE_PARAM) or "").strip(), group, device, language))
+        result = st.session_state.get(room.RESULT_STATE)
+        if result and (result["group"], result["epoch"]) == (group, session.epoch):
             (st.success if result["kind"] == "success" else st.error)(
                 result["text"], icon=":material/check_circle:" if result["kind"] == "success" else ":material/error:")
-if missing:
-    st.html(room.missing_css([i for i, _ in missing]))
+            if result["kind"] == "error":
+                st.html(room.missing_css(result["missing"], language))
+
+
+submit_bar()

@@ -305,7 +305,8 @@ def test_participant_half_filled_form_says_what_is_missing_and_stores_nothing(wo
     assert message == "Velg poeng for 2 av 6: Vann – potensial; Skole – gjennomførbarhet. Ingenting er lagret."
     assert not at.success
     body = html_text(at)
-    assert ".st-key-card-1, .st-key-card-2 {" in body and body.count("Mangler poeng") == 2  # the two cards marked
+    assert ".st-key-card-1, .st-key-card-2 { border: 2px solid" in body  # the two cards marked …
+    assert ".st-key-card-1::before, .st-key-card-2::before { content:" in body and "Mangler poeng" in body  # … and named
     assert workshop_env.history(live).empty and workshop_env.current_scores(live).empty
 
 
