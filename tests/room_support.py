@@ -38,6 +38,13 @@ def join_by_code(page, base: str, typed: str) -> None:
     wait_for_idle(page)
 
 
+def join_by_link(page, link: str) -> None:
+    """Open the link a QR code holds (what scanning it does)."""
+    open_app(page, link)
+    page.get_by_text("Velg gruppen din for å gi poeng.").wait_for()
+    wait_for_idle(page)
+
+
 def pick_group(page, group: str) -> None:
     page.get_by_test_id("stSelectbox").filter(has_text="Gruppe").first.tap()
     page.get_by_role("option", name=group, exact=True).tap()

@@ -1,21 +1,22 @@
 """The workshop room in Chromium, as the regional council would use it (issue 14's acceptance).
 
-- The facilitator opens a session; nine phones (390×844, touch) join by typing the short code
-  from the projector, pick their group, tap all 13 areas and submit at about the same time; the
-  projector (1920×1080), left alone and never reloaded, shows "9 av 9" and the final ranking
-  within 5 s of the last submit. Every text box of the matrix and the list is checked from the
-  browser's layout: none overlaps another or a marker, the quadrant names are outside the plot,
-  everything is inside the viewport and nothing scrolls.
+- The facilitator opens a session; its QR code scans (zxing-cpp reads the screenshot) to the
+  join link. Nine phones (390×844, touch) join — eight by typing the short code from the
+  projector, one by the link the projector's QR code holds — pick their group, tap all 13
+  areas and submit at about the same time; the projector (1920×1080), left alone and never
+  reloaded, shows "9 av 9" and the final ranking within 5 s of the last submit. Every text box
+  of the matrix and the list is checked from the browser's layout: none overlaps another or a
+  marker, the quadrant names are outside the plot, everything is inside the viewport and
+  nothing scrolls. Then the same checks on presentation mode's live slide.
 - The phone form: a half-filled form says what is missing in the bar beside the submit button,
   and nothing is stored; a complete one is saved, and a second submission says it replaced
   the first. Portrait 360 and 430 px wide: the ten tap targets fit, nothing scrolls sideways.
 - axe-core (shipped inside the axe-playwright-python package, injected into the page): no
-  serious or critical violation on the participant and projector pages.
+  serious or critical violation on the participant, projector and presentation pages.
 
-Screenshots go to test-artifacts/ (workshop-projector.png, workshop-phone*.png). One browser,
-one context per device: nine phone contexts are heavy on two cores, so every wait polls for
-the expected content (no sleeps).
-"""
+Screenshots go to test-artifacts/ (workshop-projector.png, workshop-presentation.png,
+workshop-phone*.png). One browser, one context per device: nine phone contexts are heavy on two
+cores, so every wait polls for the expected content (no sleeps)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ from analysis.workshop import localised, rank_labels, ranking_table
 from analysis.workshop_store import WorkshopStore, format_code
 from browser_support import ARTIFACTS, CHART, open_app, require_chromium, start_streamlit, stop_process, wait_for_idle
 from layout_boxes import ELEMENT_BOXES, PLOTLY_BOXES, Box, captions_clear_of_plot, marker_clashes, text_overlaps
-from room_support import (PHONE, PROJECTOR, SUBMIT_BAR, bar_message, join_by_code, new_context, pick_group,
+from qr_reading import qr_texts
+from room_support import (PHONE, PROJECTOR, bar_message, join_by_code, join_by_link, new_context, pick_group,
                           room_values, submit_button, tap_scores)
 
 pytest_plugins = ["browser_support"]  # the shared `browser` fixture (also registered by conftest)
@@ -121,7 +123,8 @@ def test_nine_phones_and_a_projector(workshop_server, browser):
         assert len(session.groups) == 9 and len(session.areas) == 13 and session.lock_devices
         code_on_page = facilitator.locator(".ws-join-code").first.text_content().strip()
         assert code_on_page == format_code(session.join_code) and len(session.join_code) == 8
-        assert facilitator.locator(".ws-join img[alt^='QR-kode']").first.is_visible()
+        qr_link = f"{base}/verksted?kode={session.join_code}"
+        assert qr_texts(facilitator.locator(".ws-join img[alt^='QR-kode']").first.screenshot()) == [qr_link]  # it scans
         assert PIN not in facilitator.url
         contexts.remove(context)
         context.close()  # the facilitator is done: one renderer less on two cores
@@ -132,19 +135,24 @@ def test_nine_phones_and_a_projector(workshop_server, browser):
         open_app(projector, f"{base}/verksted_visning?kode={session.join_code}")
         projector.get_by_text("0 av 9 grupper har levert").wait_for()
         shown_code = projector.locator(".ws-join-code").text_content().strip()
-        assert shown_code == code_on_page and projector.locator(".ws-join img").is_visible()
+        assert shown_code == code_on_page
+        assert qr_texts(projector.screenshot()) == [qr_link]  # the room's phones scan the projector
         assert not projector.get_by_test_id("stSidebar").is_visible()
         assert projector.get_by_text("Rekonstruerte data").count() == 0
         axe = Axe()
         assert serious(axe.run(projector)) == []
 
-        # Nine phones join by typing the code they read off the projector, pick their group, tap 26 scores.
+        # Nine phones join: eight type the code they read off the projector, one scans the QR code
+        # (opens its link); each picks its group and taps 26 scores.
         values = room_values(seed=14, groups=9, areas=13)
         phones = []
         for number, taps in enumerate(values, start=1):
             context, phone = new_context(browser, PHONE, phone=True)
             contexts.append(context)
-            join_by_code(phone, base, shown_code.lower() if number % 2 else shown_code)
+            if number == 9:
+                join_by_link(phone, qr_link)
+            else:
+                join_by_code(phone, base, shown_code.lower() if number % 2 else shown_code)
             pick_group(phone, f"Gruppe {number}")
             tap_scores(phone, taps)
             phones.append(phone)
@@ -197,6 +205,19 @@ def test_nine_phones_and_a_projector(workshop_server, browser):
                 row["potential"], row["feasibility"])
         assert store.history(session)["submission"].nunique() == 9
         assert store.session(session.name).claimed == session.groups  # each phone holds its group
+
+        # Presentation mode's live slide is the same view: everything readable, nothing scrolls.
+        open_app(projector, f"{base}/verksted_visning?kode={session.join_code}&presentasjon=1")
+        projector.get_by_text("9 av 9 grupper har levert").wait_for()
+        projector.wait_for_function("""(s) => document.querySelectorAll(s + ' .scatterlayer .textpoint').length === 13""",
+                                    arg=CHART)
+        wait_for_idle(projector)
+        projector.screenshot(path=str(ARTIFACTS / "workshop-presentation.png"))
+        assert projector.get_by_role("button", name="Neste").count() == 1  # the deck's bar is there …
+        assert not projector.get_by_test_id("stSidebar").is_visible()  # … the sidebar is not
+        assert layout_problems(projector) == []
+        assert projector.evaluate(RANKING_ROWS) == rows
+        assert serious(axe.run(projector)) == []
     finally:
         for context in contexts:
             context.close()

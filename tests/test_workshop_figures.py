@@ -153,13 +153,18 @@ def test_the_join_sheet_has_a_page_per_group_with_a_readable_qr_code():
     from PIL import Image
 
     from exports.join_sheet import A4, JoinCard, join_sheet_pdf, qr, qr_data_uri, qr_image
+    from qr_reading import pdf_page_images, qr_texts
 
     cards = [JoinCard(f"Gruppe {i}", f"ABCD{i}EFG", f"http://x/verksted?kode=ABCD{i}EFG") for i in range(2, 5)]
     pdf = join_sheet_pdf("Regionrådet", cards, "x/verksted", "nb")
     assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 3
     assert re.search(rb"/MediaBox\s*\[\s*0\s+0\s+595\.\d*\s+841\.\d*", pdf)  # A4 in points
+    pages = pdf_page_images(pdf)  # each page scans to its own group's link
+    assert [qr_texts(page) for page in pages] == [[card.link] for card in cards]
+    assert [page.size for page in pages] == [A4] * 3
     code = qr(cards[0].link)
     assert code.error in ("M", "Q", "H") and not code.is_micro  # at least M (segno raises it when it fits)
     image = qr_image(cards[0].link, 1500)
     assert isinstance(image, Image.Image) and 1200 <= image.width <= 1500 <= A4[0]
+    assert qr_texts(image) == [cards[0].link]
     assert qr_data_uri(cards[0].link).startswith("data:image/svg+xml")
