@@ -1,10 +1,10 @@
 """All five benchmarks in sequence (`make bench`); each prints its own figures and ratios.
 
-1. core_scale.py         — core vs numpy floor vs naive crosstab loop, 10³…10⁶ respondents
-2. browser_latency.py    — filter change and first chart in Chromium, ours vs a minimal app
-3. upload_parse.py       — 100 000-row workbook: load_upload vs calamine's bare read
-4. concurrent_viewers.py — 10, 25, 50 viewers for 120 s each against one server
-5. workshop_room.py      — the workshop room: ninth group's submit → projector shows it (10 runs)
+1. core_scale.py                 — core vs numpy floor vs naive crosstab loop, 10³…10⁶ respondents
+2. browser_latency.py            — filter change and first chart in Chromium, ours vs a minimal app
+3. upload_parse.py               — 100 000-row workbook: load_upload vs calamine's bare read
+4. concurrent_viewers.py         — 10, 25, 50 viewers for 120 s each against one server
+5. workshop_projector_latency.py — the workshop room: ninth group's submit → projector shows it (10 runs)
 
 Each runs in its own process (so one's memory does not weigh on the next). Run time: on an
 idle 2-core machine the full run should take about 20 minutes (an estimate: 4 alone is at
@@ -30,14 +30,14 @@ FULL = [
     ("browser_latency.py", []),
     ("upload_parse.py", []),
     ("concurrent_viewers.py", []),
-    ("workshop_room.py", []),
+    ("workshop_projector_latency.py", []),
 ]
 QUICK = [
     ("core_scale.py", ["--sizes", "1000,10000,100000"]),
     ("browser_latency.py", ["--samples", "8", "--cold-samples", "4"]),
     ("upload_parse.py", ["--rows", "20000", "--repeat", "2"]),
     ("concurrent_viewers.py", ["--quick"]),
-    ("workshop_room.py", ["--runs", "3"]),
+    ("workshop_projector_latency.py", ["--runs", "3"]),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Benchmark 5 — the workshop room: from the ninth group's submit to the projector showing it.
+"""Benchmark — workshop projector latency: from the ninth group's submit to the projector showing it.
 
 Starts the app on a free loopback port with an empty workshop store, opens one Chromium with a
 projector context (1920×1080, the presenter link, never reloaded) and nine phone contexts
@@ -11,7 +11,7 @@ Side by side with it, the floor: the projector only rereads the store every
 `WORKSHOP_REFRESH_SECONDS` (default 1), so its expected wait alone is half that interval; the
 ratio latency / refresh interval says how much the rest (nine submissions, the rerun, the
 redraw) adds. Prints median and p95 over the runs, and the acceptance bound (5 s).
-Run: `python benchmarks/workshop_room.py [--runs 10] [--refresh 1]`.
+Run: `python benchmarks/workshop_projector_latency.py [--runs 10] [--refresh 1]`.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def main(argv=None) -> int:
     data = Path(tempfile.mkdtemp(prefix="bench-workshop-"))
     process, base = start_streamlit(
         env={"WORKSHOP_FACILITATOR_PIN": PIN, "WORKSHOP_DATA_DIR": str(data), "WORKSHOP_DATABASE_URL": "",
-             "WORKSHOP_REFRESH_SECONDS": f"{args.refresh:g}"}, log_name="bench-workshop-room.log")
+             "WORKSHOP_REFRESH_SECONDS": f"{args.refresh:g}"}, log_name="bench-workshop-projector-latency.log")
     store = WorkshopStore(f"sqlite:///{(data / 'workshop.sqlite3').resolve()}", facilitator_pin=PIN)
     latencies: list[float] = []
     try:
