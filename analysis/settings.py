@@ -94,7 +94,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WORKSHOP_DATA_DIR", "var/", "where the SQLite file lives", kind="text", group="workshop"),
     Setting("WORKSHOP_WORKBOOK", "data/workshop_2022.xlsx", "the workshop scores shown on **Prioriteringer**",
             kind="text", group="workshop"),
-    Setting("WORKSHOP_REFRESH_SECONDS", 3, "how often the presenter view reloads", kind="float", unit="s",
+    Setting("WORKSHOP_REFRESH_SECONDS", 1, "how often the projector view rereads the scores (a fragment; no page reload)", kind="float", unit="s",
             minimum=1, group="workshop"),
 )
 

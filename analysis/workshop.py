@@ -16,9 +16,10 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -33,7 +34,9 @@ SCORE_MIN = 1
 SCORE_MAX = 10
 MEASURES = ("potential", "feasibility")
 SCORE_COLUMNS = ("group", "area", *MEASURES)
-AREA_COLUMNS = ("area", "sector")
+#: An area's names: `area` (bokmål, the key scores refer to), its `sector`, and optionally the
+#: English names `area_en` and `sector_en` (blank: shown in bokmål in English too).
+AREA_COLUMNS = ("area", "sector", "area_en", "sector_en")
 
 #: Quadrant keys: feasibility (easy/hard) first, then potential (high/low). Labels live in the
 #: string catalogue under `workshop.quadrant.<key>`.
@@ -46,7 +49,7 @@ QUADRANTS = ("easy_high", "hard_high", "easy_low", "hard_low")
 SPLITS = ("mean", "scale")
 
 RANKING_COLUMNS = [
-    "rank", "area", "sector", "mean_potential", "mean_feasibility", "mean_score",
+    "rank", "area", "sector", "area_en", "sector_en", "mean_potential", "mean_feasibility", "mean_score",
     "sd_score", "min_score", "max_score", "min_potential", "max_potential",
     "min_feasibility", "max_feasibility", "groups", "order",
 ]
@@ -168,7 +171,7 @@ def _read_areas(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
     columns = _columns(frame)
     if "area" not in columns:
-        return pd.DataFrame(columns=["area", "sector", "order"]), [
+        return pd.DataFrame(columns=[*AREA_COLUMNS, "order"]), [
             Problem("workshop_missing_column", sheet="areas", params={"expected": "area"})]
     rows = []
     seen: dict[str, int] = {}
@@ -177,6 +180,8 @@ def _read_areas(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
         area = cell_text(record[columns["area"]])
         sector = cell_text(record[columns["sector"]]) if "sector" in columns else None
         raw_order = cell_text(record[columns["order"]]) if "order" in columns else None
+        english = {name: (cell_text(record[columns[name]]) or "").strip() if name in columns else ""
+                   for name in ("area_en", "sector_en")}
         if area is None:
             if sector is not None or raw_order is not None:
                 problems.append(Problem("workshop_blank_area", sheet="areas", row=row_no, column="area"))
@@ -193,10 +198,10 @@ def _read_areas(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
                 order = float(raw_order)
             except ValueError:
                 problems.append(Problem("workshop_bad_order", sheet="areas", row=row_no, column="order", value=raw_order))
-        rows.append({"area": area, "sector": (sector or "").strip(), "order": order})
+        rows.append({"area": area, "sector": (sector or "").strip(), **english, "order": order})
     if not rows and not problems:
         problems.append(Problem("workshop_no_areas", sheet="areas"))
-    areas = pd.DataFrame(rows, columns=["area", "sector", "order"])
+    areas = pd.DataFrame(rows, columns=[*AREA_COLUMNS, "order"])
     return areas, problems
 
 
@@ -319,17 +324,25 @@ def bundled_workshop_path() -> Path:
 # ---------------------------------------------------------------------------------------------
 
 
-def areas_frame(areas: Iterable[tuple[str, str]] | pd.DataFrame) -> pd.DataFrame:
-    """Areas as a frame with `area`, `sector`, `order` (order = position when not given)."""
+def areas_frame(areas: Iterable[Sequence[str]] | pd.DataFrame) -> pd.DataFrame:
+    """Areas as a frame with `AREA_COLUMNS` and `order` (order = position when not given).
+
+    From a frame, or from tuples `(area, sector[, area_en, sector_en])`; missing names are blank.
+    """
     if isinstance(areas, pd.DataFrame):
         frame = areas.copy()
         if "order" not in frame:
             frame["order"] = range(1, len(frame) + 1)
-        if "sector" not in frame:
-            frame["sector"] = ""
-        return frame[["area", "sector", "order"]].reset_index(drop=True)
-    rows = [{"area": a, "sector": s or "", "order": i} for i, (a, s) in enumerate(areas, start=1)]
-    return pd.DataFrame(rows, columns=["area", "sector", "order"])
+        for column in AREA_COLUMNS[1:]:
+            if column not in frame:
+                frame[column] = ""
+            frame[column] = frame[column].fillna("").astype(str)
+        return frame[[*AREA_COLUMNS, "order"]].reset_index(drop=True)
+    rows = []
+    for i, entry in enumerate(areas, start=1):
+        names = [str(value or "") for value in (tuple(entry) + ("", "", ""))[:4]]
+        rows.append({**dict(zip(AREA_COLUMNS, names)), "order": i})
+    return pd.DataFrame(rows, columns=[*AREA_COLUMNS, "order"])
 
 
 def ranking_table(scores: pd.DataFrame, areas: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -343,7 +356,7 @@ def ranking_table(scores: pd.DataFrame, areas: pd.DataFrame | None = None) -> pd
     group has scored yet (a live session) come last with `groups` 0 and no rank.
     """
     if areas is None:
-        areas = areas_frame([(a, "") for a in dict.fromkeys(scores["area"].tolist())])
+        areas = areas_frame([(a,) for a in dict.fromkeys(scores["area"].tolist())])
     areas = areas_frame(areas)
     frame = scores[["group", "area", *MEASURES]].copy()
     for measure in MEASURES:
@@ -412,3 +425,42 @@ def group_scores(scores: pd.DataFrame) -> pd.DataFrame:
     frame = scores[["group", "area", *MEASURES]].copy()
     frame["score"] = frame["potential"].astype("int64") * frame["feasibility"].astype("int64")
     return frame
+
+
+# ---------------------------------------------------------------------------------------------
+# Names and ranks as shown
+# ---------------------------------------------------------------------------------------------
+
+_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def short_name(name: str) -> str:
+    """An area's name without a trailing note in brackets, for a list read from a distance:
+    «Legetjenesten (inkl. fastleger og kommuneoverlege)» → «Legetjenesten»."""
+    short = _TRAILING_NOTE.sub("", str(name or "")).strip()
+    return short or str(name or "")
+
+
+def localised(table: pd.DataFrame, language: str = "nb") -> pd.DataFrame:
+    """A ranking (or areas) table with what a reader sees added: `label` (the area's name in
+    `language`, falling back to bokmål where no English name is given), `short` (the same
+    without a trailing note in brackets) and `sector_label`."""
+    out = table.copy()
+    def pick(column: str) -> list[str]:
+        own = out[column].fillna("").astype(str).tolist()
+        english = out.get(f"{column}_en")
+        if language == "nb" or english is None:
+            return own
+        return [en.strip() or nb for nb, en in zip(own, english.fillna("").astype(str))]
+
+    out["label"] = pick("area")
+    out["short"] = [short_name(name) for name in out["label"]]
+    out["sector_label"] = pick("sector")
+    return out
+
+
+def rank_labels(ranks: Iterable[Any]) -> list[str]:
+    """Ranks as a room reads them: «7=» for a rank two or more areas share, «» for none."""
+    values = [None if r is None or pd.isna(r) else int(r) for r in ranks]
+    counts = pd.Series([v for v in values if v is not None], dtype="int64").value_counts().to_dict()
+    return ["" if v is None else f"{v}=" if counts.get(v, 0) > 1 else str(v) for v in values]

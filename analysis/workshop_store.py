@@ -21,12 +21,19 @@ Guarantees, and how they are kept:
 * **Closed means closed.** A submission re-reads the session inside its transaction (on
   PostgreSQL with `FOR SHARE`, which waits for a concurrent close), so no score lands after
   the facilitator closed the session.
-* **Who may do what.** Facilitator actions (open, close, reopen, reset, delete, list) need
-  the facilitator secret that the page layer reads from configuration and passes in; it is
-  compared with `hmac.compare_digest`. Wrong secrets are limited per client (`analysis.
-  attempts`: back-off after each, a logged lock-out after `WORKSHOP_PIN_ATTEMPTS` within
-  `WORKSHOP_PIN_LOCKOUT_MINUTES`), so the secret cannot be guessed by trying. Participants hold only a join code, a random
-  `secrets.token_urlsafe` string that lets them submit to that one session and nothing else.
+* **Who may do what.** Facilitator actions (open, close, reopen, reset, delete, list, lock,
+  release) need the facilitator secret that the page layer reads from configuration and
+  passes in; it is compared with `hmac.compare_digest`. Wrong secrets are limited per client
+  (`analysis.attempts`: back-off after each, a logged lock-out after `WORKSHOP_PIN_ATTEMPTS`
+  within `WORKSHOP_PIN_LOCKOUT_MINUTES`), so the secret cannot be guessed by trying. Participants hold only a join code:
+  the session's (any group of it) or one group's own. A code is 8 characters drawn by
+  `secrets` from an alphabet without look-alikes (no 0/O, 1/I/L), so it can be read off a
+  projector and typed on a phone; it lets its holder submit to that one session and nothing
+  else.
+* **One group, one device (optional).** With the session's device lock on, the first device
+  that submits for a group claims it (the store keeps a SHA-256 of the device's random token);
+  a submission for that group from another device is refused until the facilitator releases
+  the group. The claim is made in the submission's transaction, under the group row's lock.
 * **Schema at start.** Tables are created at first use and migrated by a version table;
   concurrent starts (replicas) serialise on a lock, so creation is idempotent.
 
@@ -35,13 +42,14 @@ No Streamlit in here.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import math
 import secrets
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -67,6 +75,7 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    inspect,
     select,
     text,
     update,
@@ -93,8 +102,12 @@ from analysis.workshop import (
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = REPO_ROOT / "var"
 SQLITE_FILE = "workshop.sqlite3"
-SCHEMA_VERSION = 1
-JOIN_CODE_BYTES = 12  # 96 random bits: not guessable, still short enough for a link
+SCHEMA_VERSION = 2
+#: Join codes: 8 characters from 31 (digits and capitals without 0, O, 1, I, L) ≈ 40 random bits,
+#: read off a projector and typed on a phone without mix-ups. Typed codes are compared without
+#: case, spaces or dashes (`normalise_code`).
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 MAX_NAME = 100
 MAX_AREA = 300
@@ -148,6 +161,7 @@ sessions = Table(
     Column("status", String(10), nullable=False),
     Column("epoch", Integer, nullable=False),  # bumped by reset; history keeps older epochs
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("lock_devices", Integer, nullable=False, server_default=text("0")),  # version 2
     Column("updated_at", DateTime(timezone=True), nullable=False),
     CheckConstraint("status IN ('open', 'closed')", name="ck_workshop_sessions_status"),
 )
@@ -158,6 +172,8 @@ session_areas = Table(
     Column("area", String(MAX_AREA), primary_key=True),
     Column("sector", String(MAX_NAME), nullable=False),
     Column("position", Integer, nullable=False),
+    Column("area_en", String(MAX_AREA), nullable=False, server_default=text("''")),  # version 2
+    Column("sector_en", String(MAX_NAME), nullable=False, server_default=text("''")),  # version 2
 )
 
 session_groups = Table(
@@ -165,7 +181,11 @@ session_groups = Table(
     Column("session_id", Integer, ForeignKey("workshop_sessions.id", ondelete="CASCADE"), primary_key=True),
     Column("name", String(MAX_NAME), primary_key=True),
     Column("position", Integer, nullable=False),
+    Column("join_code", String(64), nullable=True),  # version 2: the group's own code
+    Column("device_hash", String(64), nullable=True),  # version 2: SHA-256 of the claiming device's token
+    Column("claimed_at", DateTime(timezone=True), nullable=True),  # version 2
 )
+group_code_index = Index("ix_workshop_groups_join_code", session_groups.c.join_code, unique=True)
 
 scores_table = Table(
     "workshop_scores", metadata,
@@ -203,8 +223,72 @@ def _migrate_to_1(conn: Connection) -> None:
     metadata.create_all(conn, checkfirst=True)
 
 
+def _migrate_to_2(conn: Connection) -> None:
+    """Version 2: English area and sector names, the device lock, a code per group.
+
+    Adds the columns a version-1 database lacks (a database created at version 2 has them from
+    step 1), the unique index on group codes, and a code for every group made before."""
+    inspector = inspect(conn)
+    added = {sessions: ["lock_devices"], session_areas: ["area_en", "sector_en"],
+             session_groups: ["join_code", "device_hash", "claimed_at"]}
+    for table, names in added.items():
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for name in names:
+            if name in present:
+                continue
+            column = table.c[name]
+            ddl = f"ALTER TABLE {table.name} ADD COLUMN {name} {column.type.compile(dialect=conn.dialect)}"
+            if column.server_default is not None:
+                ddl += f" DEFAULT {column.server_default.arg.text} NOT NULL"
+            conn.execute(text(ddl))
+    group_code_index.create(conn, checkfirst=True)
+    pending = conn.execute(select(session_groups.c.session_id, session_groups.c.name)
+                           .where(session_groups.c.join_code.is_(None))).all()
+    for session_id, name in pending:
+        conn.execute(update(session_groups).where(session_groups.c.session_id == session_id,
+                                                  session_groups.c.name == name).values(join_code=_unused_code(conn)))
+
+
 #: version → the step that brings the schema from version-1 to it. Add a step, never edit one.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_to_1}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_to_1, 2: _migrate_to_2}
+
+
+def new_code() -> str:
+    """A fresh join code: `CODE_LENGTH` characters of `CODE_ALPHABET`, drawn by `secrets`."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code: Any) -> str:
+    """A typed code as stored: capitals, without spaces and dashes («k7qx-9mrt» → «K7QX9MRT»)."""
+    return "".join(str(code or "").split()).replace("-", "").upper()
+
+
+def format_code(code: str) -> str:
+    """A code as shown in large type: in blocks of four («K7QX 9MRT»); typing it so also works."""
+    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+        return code  # a code from before version 2 (random URL-safe text) is shown as it is
+    return f"{code[:4]} {code[4:]}"
+
+
+def _code_candidates(code: Any) -> list[str]:
+    """What a typed code may be stored as: itself (a pre-version-2 code is case-sensitive) and
+    its normalised form."""
+    raw = str(code or "").strip()
+    return list(dict.fromkeys(c for c in (raw, normalise_code(raw)) if c))
+
+
+def _unused_code(conn: Connection) -> str:
+    """A new code that no session and no group holds yet."""
+    while True:
+        code = new_code()
+        taken = conn.execute(select(sessions.c.id).where(sessions.c.join_code == code)).first() or conn.execute(
+            select(session_groups.c.session_id).where(session_groups.c.join_code == code)).first()
+        if not taken:
+            return code
+
+
+def device_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 # ---------------------------------------------------------------------------------------------
 # Configuration
@@ -272,6 +356,10 @@ class SessionInfo:
     created_at: datetime
     areas: tuple[tuple[str, str], ...]
     groups: tuple[str, ...]
+    areas_en: tuple[tuple[str, str], ...] = ()  # (area_en, sector_en) per area, "" where not given
+    group_codes: tuple[tuple[str, str], ...] = ()  # (group, its own join code); secrets too
+    lock_devices: bool = False
+    claimed: tuple[str, ...] = ()  # groups held by a device (with the lock on)
 
     @property
     def is_open(self) -> bool:
@@ -282,7 +370,19 @@ class SessionInfo:
         return [a for a, _ in self.areas]
 
     def areas_frame(self) -> pd.DataFrame:
-        return areas_frame(self.areas)
+        english = self.areas_en or (("", ""),) * len(self.areas)
+        return areas_frame([(*names, *en) for names, en in zip(self.areas, english)])
+
+    def group_code(self, group: str) -> str | None:
+        return dict(self.group_codes).get(group)
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a join code opens: a session, and the group when it is a group's own code."""
+
+    session: SessionInfo
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -294,13 +394,20 @@ class Receipt:
     submission: str
     submitted_at: datetime
     revisions: dict[str, int] = field(default_factory=dict)
+    previous_at: datetime | None = None  # the group's last submission before this one, if any
+
+    @property
+    def replaced(self) -> bool:
+        """Whether this submission replaced scores the group had sent before."""
+        return self.previous_at is not None
 
 
-def default_areas(workshop: Workshop | None = None) -> list[tuple[str, str]]:
-    """The areas of the bundled workshop (or `WORKSHOP_WORKBOOK`) with their sectors, in the
-    order they were listed: a new session scores the same areas unless the facilitator edits them."""
+def default_areas(workshop: Workshop | None = None) -> list[tuple[str, str, str, str]]:
+    """The areas of the bundled workshop (or `WORKSHOP_WORKBOOK`) with their sectors and English
+    names, in the order they were listed: a new session scores the same areas unless the
+    facilitator edits them."""
     areas = (workshop or load_workshop(bundled_workshop_path())).areas.sort_values("order", kind="stable")
-    return list(zip(areas["area"], areas["sector"]))
+    return list(zip(areas["area"], areas["sector"], areas["area_en"], areas["sector_en"]))
 
 
 def _clean_name(value: Any, code_blank: str) -> str:
@@ -371,8 +478,9 @@ class WorkshopStore:
         self._writer = self.engine.execution_options(workshop_write=True)
         # Statements built once: a submission is the hot path of a live workshop.
         self._upsert = _upsert_statement(self.backend)
-        self._group_query = select(session_groups.c.name).where(
-            session_groups.c.session_id == bindparam("session_id"), session_groups.c.name == bindparam("name"))
+        self._group_query = select(session_groups.c.name, session_groups.c.device_hash).where(
+            session_groups.c.session_id == bindparam("session_id"), session_groups.c.name == bindparam("name")
+        ).with_for_update()
         self._areas_query = select(session_areas.c.area, session_areas.c.position).where(
             session_areas.c.session_id == bindparam("session_id"))
         self._schema_lock = threading.Lock()
@@ -481,32 +589,47 @@ class WorkshopStore:
 
     # --- reading -------------------------------------------------------------------------
 
-    def _session_row(self, conn: Connection, *, name: str | None = None, join_code: str | None = None,
+    def _session_row(self, conn: Connection, *, name: str | None = None, session_id: int | None = None,
                      lock: str | None = None):
         query = select(sessions)
-        query = query.where(sessions.c.name == name) if name is not None else query.where(sessions.c.join_code == join_code)
+        query = query.where(sessions.c.name == name) if name is not None else query.where(sessions.c.id == session_id)
         if lock == "share":
             query = query.with_for_update(read=True)
         elif lock == "update":
             query = query.with_for_update()
         row = conn.execute(query).mappings().first()
         if row is None:
-            if join_code is not None:
-                raise AccessDenied("unknown_join_code")
             raise WorkshopError("session_not_found", name=name)
         return row
 
+    def _code_row(self, conn: Connection, join_code: Any, lock: str | None = None):
+        """The session row and the group (None for the session's own code) a join code opens."""
+        candidates = _code_candidates(join_code)
+        if candidates:
+            found = conn.execute(select(sessions.c.id).where(sessions.c.join_code.in_(candidates))).first()
+            if found is not None:
+                return self._session_row(conn, session_id=found[0], lock=lock), None
+            found = conn.execute(select(session_groups.c.session_id, session_groups.c.name)
+                                 .where(session_groups.c.join_code.in_(candidates))).first()
+            if found is not None:
+                return self._session_row(conn, session_id=found[0], lock=lock), found[1]
+        raise AccessDenied("unknown_join_code")
+
     def _info(self, conn: Connection, row) -> SessionInfo:
         areas = conn.execute(
-            select(session_areas.c.area, session_areas.c.sector)
+            select(session_areas.c.area, session_areas.c.sector, session_areas.c.area_en, session_areas.c.sector_en)
             .where(session_areas.c.session_id == row["id"]).order_by(session_areas.c.position)
         ).all()
         groups = conn.execute(
-            select(session_groups.c.name).where(session_groups.c.session_id == row["id"]).order_by(session_groups.c.position)
-        ).scalars().all()
+            select(session_groups.c.name, session_groups.c.join_code, session_groups.c.device_hash)
+            .where(session_groups.c.session_id == row["id"]).order_by(session_groups.c.position)
+        ).all()
         return SessionInfo(
             id=row["id"], name=row["name"], join_code=row["join_code"], status=row["status"], epoch=row["epoch"],
-            created_at=_utc(row["created_at"]), areas=tuple((a, s) for a, s in areas), groups=tuple(groups),
+            created_at=_utc(row["created_at"]), areas=tuple((a, s) for a, s, _, _ in areas),
+            groups=tuple(g for g, _, _ in groups), areas_en=tuple((a or "", s or "") for _, _, a, s in areas),
+            group_codes=tuple((g, c) for g, c, _ in groups if c), lock_devices=bool(row["lock_devices"]),
+            claimed=tuple(g for g, _, d in groups if d),
         )
 
     def session(self, name: str) -> SessionInfo:
@@ -514,13 +637,29 @@ class WorkshopStore:
         with self._read() as conn:
             return self._info(conn, self._session_row(conn, name=name))
 
+    def join(self, join_code: str) -> Access:
+        """What a join code opens — the session's code: the session (any group); a group's own
+        code: the session and that group. `AccessDenied` for an unknown code. Typed codes are
+        compared without case, spaces and dashes."""
+        with self._read() as conn:
+            row, group = self._code_row(conn, join_code)
+            return Access(self._info(conn, row), group)
+
     def session_for_code(self, join_code: str) -> SessionInfo:
         """The session a join code belongs to; `AccessDenied` for an unknown code."""
-        code = str(join_code or "").strip()
-        if not code:
-            raise AccessDenied("unknown_join_code")
+        return self.join(join_code).session
+
+    def closed_sessions(self) -> list[str]:
+        """Names of the closed sessions, newest first: finished workshops anyone may look at
+        (no codes in the answer)."""
         with self._read() as conn:
-            return self._info(conn, self._session_row(conn, join_code=code))
+            return conn.execute(select(sessions.c.name).where(sessions.c.status == CLOSED)
+                                .order_by(sessions.c.created_at.desc(), sessions.c.id.desc())).scalars().all()
+
+    def group_status(self, session: SessionInfo | str) -> pd.DataFrame:
+        """One row per group of the session: see `group_status`."""
+        info = session if isinstance(session, SessionInfo) else self.session(session)
+        return group_status(info, self.current_scores(info))
 
     def list_sessions(self, pin: Any) -> list[SessionInfo]:
         """Every session, newest first (facilitator only: the list includes join codes)."""
@@ -568,14 +707,18 @@ class WorkshopStore:
         """The session's current scores as a `Workshop`, ready for `ranking_table`."""
         info = session if isinstance(session, SessionInfo) else self.session(session)
         scores = self.current_scores(info)[["group", "area", *MEASURES]]
-        meta = {"title": info.name, "reconstructed": "false", "status": info.status}
+        meta = {"title": info.name, "reconstructed": "false", "status": info.status,
+                "date": info.created_at.date().isoformat()}
         return Workshop(scores=scores, areas=info.areas_frame(), meta=meta, source=info.name)
 
     # --- facilitator ---------------------------------------------------------------------
 
     def open_session(self, pin: Any, name: str, groups: Iterable[str],
-                     areas: Iterable[tuple[str, str] | str] | None = None) -> SessionInfo:
-        """Open a new session and hand out its join code. `areas` default to the bundled 13."""
+                     areas: Iterable[Sequence[str] | str] | None = None, *, lock_devices: bool = False) -> SessionInfo:
+        """Open a new session and hand out its join codes (one for the session, one per group).
+
+        `areas`: `(area, sector[, area_en, sector_en])` or names; default the bundled 13.
+        `lock_devices`: each group is held by the first device that submits for it."""
         self.check_pin(pin)
         name = _clean_name(name, "blank_name")
         group_names = [_clean_name(g, "no_groups") for g in groups if str(g or "").strip()]
@@ -584,29 +727,38 @@ class WorkshopStore:
         _no_repeats(group_names, "duplicate_group", "group")
         area_list = []
         for entry in (default_areas() if areas is None else areas):
-            area, sector = (entry, "") if isinstance(entry, str) else (entry[0], entry[1] if len(entry) > 1 else "")
-            area = " ".join(str(area or "").split())
+            names = [entry] if isinstance(entry, str) else list(entry)
+            area, sector, area_en, sector_en = [" ".join(str(v or "").split()) for v in (names + ["", "", ""])[:4]]
             if not area:
                 continue
-            if len(area) > MAX_AREA:
-                raise WorkshopError("too_long", value=area[:40] + "…", limit=MAX_AREA)
-            area_list.append((area, " ".join(str(sector or "").split())[:MAX_NAME]))
+            for value in (area, area_en):
+                if len(value) > MAX_AREA:
+                    raise WorkshopError("too_long", value=value[:40] + "…", limit=MAX_AREA)
+            area_list.append((area, sector[:MAX_NAME], area_en, sector_en[:MAX_NAME]))
         if not area_list:
             raise WorkshopError("no_areas")
-        _no_repeats([a for a, _ in area_list], "duplicate_area", "area")
+        _no_repeats([a for a, *_ in area_list], "duplicate_area", "area")
         now = _now()
         try:
             with self._write() as conn:
                 if conn.execute(select(sessions.c.id).where(sessions.c.name == name)).first():
                     raise WorkshopError("name_taken", name=name)
                 session_id = conn.execute(
-                    sessions.insert().values(name=name, join_code=secrets.token_urlsafe(JOIN_CODE_BYTES), status=OPEN,
-                                             epoch=1, created_at=now, updated_at=now).returning(sessions.c.id)
+                    sessions.insert().values(name=name, join_code=_unused_code(conn), status=OPEN, epoch=1,
+                                             created_at=now, updated_at=now, lock_devices=int(bool(lock_devices)))
+                    .returning(sessions.c.id)
                 ).scalar_one()
                 conn.execute(session_areas.insert(), [
-                    {"session_id": session_id, "area": a, "sector": s, "position": i} for i, (a, s) in enumerate(area_list)])
+                    {"session_id": session_id, "area": a, "sector": s, "area_en": a_en, "sector_en": s_en, "position": i}
+                    for i, (a, s, a_en, s_en) in enumerate(area_list)])
+                codes: list[str] = []
+                while len(codes) < len(group_names):  # distinct among themselves too (one statement)
+                    code = _unused_code(conn)
+                    if code not in codes:
+                        codes.append(code)
                 conn.execute(session_groups.insert(), [
-                    {"session_id": session_id, "name": g, "position": i} for i, g in enumerate(group_names)])
+                    {"session_id": session_id, "name": g, "position": i, "join_code": c}
+                    for i, (g, c) in enumerate(zip(group_names, codes))])
         except WorkshopError as err:
             if isinstance(err.__cause__, IntegrityError):  # two facilitators chose the name at once
                 raise WorkshopError("name_taken", name=name) from err
@@ -626,6 +778,23 @@ class WorkshopStore:
 
     def reopen_session(self, pin: Any, name: str) -> SessionInfo:
         return self._set(pin, name, status=OPEN)
+
+    def lock_session(self, pin: Any, name: str, on: bool = True) -> SessionInfo:
+        """Turn the device lock on (each group held by the first device that submits for it) or off."""
+        return self._set(pin, name, lock_devices=int(bool(on)))
+
+    def release_group(self, pin: Any, name: str, group: str) -> SessionInfo:
+        """Let another device submit for `group` (e.g. the group's phone ran out of battery);
+        the next device that submits for it holds it."""
+        self.check_pin(pin)
+        with self._write() as conn:
+            row = self._session_row(conn, name=name, lock="update")
+            done = conn.execute(update(session_groups).where(session_groups.c.session_id == row["id"],
+                                                             session_groups.c.name == group)
+                                .values(device_hash=None, claimed_at=None))
+            if done.rowcount == 0:
+                raise WorkshopError("unknown_group", group=group)
+        return self.session(name)
 
     def reset_session(self, pin: Any, name: str) -> SessionInfo:
         """Clear the current scores (e.g. after a trial round); the history keeps the old round."""
@@ -647,12 +816,17 @@ class WorkshopStore:
 
     # --- participants --------------------------------------------------------------------
 
-    def submit(self, join_code: str, group: str, scores: Mapping[str, Any] | Iterable[Any]) -> Receipt:
+    def submit(self, join_code: str, group: str | None, scores: Mapping[str, Any] | Iterable[Any], *,
+               device: str | None = None, complete: bool = False) -> Receipt:
         """Store one group's scores for one or more areas, in one transaction.
 
         `scores`: `{area: (potential, feasibility)}` (or a dict per area, or triples). Every
         value must be an integer 1–10; otherwise `InvalidScores` lists each bad value and
-        nothing is stored. Returns only after the commit: a receipt means the scores are saved.
+        nothing is stored. `join_code` is the session's (then `group` names the group) or a
+        group's own (then `group` may be None). `complete`: refuse (`incomplete`, nothing
+        stored) unless every area of the session is in `scores`. `device`: the submitting
+        device's token, needed when the session's device lock is on. Returns only after the
+        commit: a receipt means the scores are saved.
         """
         entries = _normalise_scores(scores)
         if not entries:
@@ -664,18 +838,25 @@ class WorkshopStore:
         values: dict[str, dict[str, int]] = {}
         for area, measure, number in checked:
             values.setdefault(area, {})[measure] = number
-        code = str(join_code or "").strip()
-        if not code:
+        if not _code_candidates(join_code):
             raise AccessDenied("unknown_join_code")
-        return self._retrying(lambda: self._submit(code, str(group or "").strip(), values))
+        token = str(device or "").strip() or None
+        return self._retrying(lambda: self._submit(join_code, str(group or "").strip(), values, token, complete))
 
-    def _submit(self, code: str, group: str, values: dict[str, dict[str, int]]) -> Receipt:
+    def _submit(self, code: str, group: str, values: dict[str, dict[str, int]], device: str | None,
+                complete: bool) -> Receipt:
         submission = uuid.uuid4().hex
         now = _now()
         with self._write() as conn:
-            row = self._session_row(conn, join_code=code, lock="share")
+            row, code_group = self._code_row(conn, code, lock="share")
+            if code_group is not None:
+                if group and group != code_group:
+                    raise AccessDenied("other_groups_code", group=group)
+                group = code_group
             if row["status"] != OPEN:
                 raise WorkshopError("session_closed", name=row["name"])
+            # The group row under lock (PostgreSQL; SQLite's writers are serialised by BEGIN IMMEDIATE),
+            # so two devices cannot both claim the group.
             known_group = conn.execute(self._group_query, {"session_id": row["id"], "name": group}).first()
             if known_group is None:
                 raise WorkshopError("unknown_group", group=group)
@@ -683,6 +864,13 @@ class WorkshopStore:
             for area in values:
                 if area not in positions:
                     raise WorkshopError("unknown_area", area=area)
+            if complete and len(values) < len(positions):
+                missing = [area for area in sorted(positions, key=positions.__getitem__) if area not in values]
+                raise WorkshopError("incomplete", count=len(missing), areas=", ".join(missing))
+            if row["lock_devices"]:
+                self._claim(conn, row["id"], group, known_group.device_hash, device, now)
+            previous = conn.execute(select(func.max(scores_table.c.updated_at)).where(
+                scores_table.c.session_id == row["id"], scores_table.c.group_name == group)).scalar()
             # One order for every writer, so two devices of one group cannot deadlock.
             cells = [{"session_id": row["id"], "group_name": group, "area": area, **values[area]}
                      for area in sorted(values, key=positions.__getitem__)]
@@ -692,7 +880,41 @@ class WorkshopStore:
             conn.execute(history_table.insert(), [
                 {**cell, "epoch": row["epoch"], "revision": revisions[cell["area"]], "submission": submission,
                  "submitted_at": now} for cell in cells])
-        return Receipt(session=row["name"], group=group, submission=submission, submitted_at=now, revisions=revisions)
+        return Receipt(session=row["name"], group=group, submission=submission, submitted_at=now, revisions=revisions,
+                       previous_at=_utc(previous))
+
+    @staticmethod
+    def _claim(conn: Connection, session_id: int, group: str, held_by: str | None, device: str | None,
+               now: datetime) -> None:
+        """Under the device lock: the first device to submit holds the group; others are refused.
+        Runs in the submission's transaction, after the group row was read under its lock."""
+        if device is None:
+            raise AccessDenied("device_required")
+        mine = device_hash(device)
+        if held_by is None:
+            conn.execute(update(session_groups).where(session_groups.c.session_id == session_id,
+                                                      session_groups.c.name == group)
+                         .values(device_hash=mine, claimed_at=now))
+        elif not hmac.compare_digest(held_by, mine):
+            raise AccessDenied("group_locked", group=group)
+
+
+def group_status(info: SessionInfo, scores: pd.DataFrame) -> pd.DataFrame:
+    """One row per group of the session, in its order: `group`, `areas` (how many it has
+    scored), `submitted_at` (its last submission, UTC; NaT if none) and `claimed` (held by a
+    device under the device lock). `scores` are the session's `current_scores`."""
+    counts: dict[str, int] = {}
+    latest: dict[str, Any] = {}
+    for group, when in zip(scores["group"].tolist(), scores["updated_at"].tolist()):  # plain Python: a
+        counts[group] = counts.get(group, 0) + 1  # projector asks every second, pandas' groupby costs 10 ms
+        latest[group] = when if group not in latest or when > latest[group] else latest[group]
+    claimed = set(info.claimed)
+    return pd.DataFrame({
+        "group": list(info.groups),
+        "areas": pd.Series([counts.get(g, 0) for g in info.groups], dtype="int64"),
+        "submitted_at": pd.to_datetime(pd.Series([latest.get(g) for g in info.groups], dtype="object"), utc=True),
+        "claimed": [g in claimed for g in info.groups],
+    })
 
 
 def _upsert_statement(backend: str):

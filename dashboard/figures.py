@@ -521,7 +521,8 @@ SCREEN = Style()
 PRESENTATION = Style(scale=1.8, min_height=680, max_height=860, title_width=90)  # 1920×1080, from the back of a room
 SLIDE = Style(scale=1.6, min_height=480, max_height=800, title_width=88, show_title=False)  # question = slide title
 
-_PX_KEYS = {"size", "thickness", "minsize", "ticklabelstandoff", "tracegroupgap", "height"}
+_PX_KEYS = {"size", "thickness", "minsize", "ticklabelstandoff", "tracegroupgap", "height", "xshift", "yshift",
+            "standoff"}
 _PX_PARENTS = {"margin", "pad"}  # every value in these is in pixels
 _LINE_PARENTS = {"line", "error_x", "error_y"}  # their `width` is in pixels (a bar's own `width` is not)
 _INT_KEYS = {"ticklabelstandoff"}  # Plotly wants a whole number here

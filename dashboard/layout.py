@@ -42,20 +42,25 @@ def ensure_entrypoint() -> None:
         st.rerun()
 
 
-def frame() -> tuple[Survey, View]:
-    """The part of every page that `app.py` draws: sidebar, provenance banner, URL notices."""
+def loaded_survey() -> Survey:
+    """The survey being shown; on an unusable data source, what is wrong and the end of the run."""
     try:
-        survey = data.current_survey()
+        return data.current_survey()
     except SurveyError as error:  # an unusable data source: say what is wrong, no traceback
         st.error(markdown_t("ui.error.load", "nb", source=error.source))
         st.markdown("\n".join(f"- {markdown(problem.describe())}" for problem in error.errors[:20]))
         st.stop()
-    view = state.sidebar(survey)
+
+
+def frame() -> tuple[Survey, View]:
+    """The part of every page that `app.py` draws: sidebar, provenance banner, URL notices."""
+    survey_ = loaded_survey()
+    view = state.sidebar(survey_)
     st.session_state[VIEW_KEY] = view
     if not presentation.sidebar_toggle(view.language):  # a slide carries its own short provenance note
-        banner(survey, view.language)
+        banner(survey_, view.language)
     notices(view.language)
-    return survey, view
+    return survey_, view
 
 
 def rounds_note(survey: Survey, view: View, page: st.Page) -> None:

@@ -33,6 +33,7 @@ class PageEntry:
     visibility: str = "visible"  # "hidden": reachable by its link, not in the menu
     section: str | None = None  # the codebook section the page shows, if it is a section page
     pools_rounds: bool = False  # counts every row of the survey, so several rounds together
+    room: bool = False  # the workshop room (phone, projector): its own frame, no sidebar or survey banner
 
 
 PAGES: list[PageEntry] = [
@@ -45,9 +46,10 @@ PAGES: list[PageEntry] = [
     PageEntry("pages/prioriteringer.py", "ui.page.prioriteringer.title", "prioriteringer", ":material/grid_view:"),
     PageEntry("pages/verksted_fasilitator.py", "ui.page.verksted_fasilitator.title", "verksted_fasilitator",
               ":material/groups:"),
-    PageEntry("pages/verksted.py", "ui.page.verksted.title", "verksted", ":material/edit_note:", visibility="hidden"),
+    PageEntry("pages/verksted.py", "ui.page.verksted.title", "verksted", ":material/edit_note:", visibility="hidden",
+              room=True),
     PageEntry("pages/verksted_visning.py", "ui.page.verksted_visning.title", "verksted_visning", ":material/tv:",
-              visibility="hidden"),
+              visibility="hidden", room=True),
     PageEntry("pages/utforsk.py", "ui.page.utforsk.title", "utforsk", ":material/query_stats:", pools_rounds=True),
     PageEntry("pages/utvikling.py", "ui.page.utvikling.title", "utvikling", ":material/timeline:"),
     # Data (upload your own survey) goes last.
@@ -78,6 +80,12 @@ def pools_rounds(page: st.Page) -> bool:
     path = page.url_path
     entry = next((e for e in PAGES if e.url_path == path or (e.default and path == "")), None)
     return entry.pools_rounds if entry else True
+
+
+def is_room(page: st.Page) -> bool:
+    """Whether `page` is one of the workshop room's (drawn without the dashboard's frame)."""
+    path = page.url_path
+    return any(e.room for e in PAGES if e.url_path == path)
 
 
 def extra_section_pages(sections: list[str], language: str) -> list[st.Page]:

@@ -8,9 +8,10 @@ then the workshop matrix (Prioriteringer). The position is in the link (`?lysbil
 the filters stay in the link too, so the deck shows what the sidebar chose before entering.
 
 The workshop slide is the live session when the link has a join code (`?kode=…`, as the
-presenter view has): it is a fragment that rereads the scores every few seconds, as
-`pages/verksted_visning.py` does, so the matrix keeps filling in while groups submit.
-Otherwise it is the bundled workshop.
+presenter view has): the projector view itself (`dashboard.workshop_room.projector`: matrix,
+ranked list, "6 av 9 grupper har levert", the join QR code), rereading the scores every few
+seconds, so the matrix keeps filling in while groups submit. Otherwise it is the workshop
+Prioriteringer shows: the bundled one, or a closed live session (`?okt=`).
 """
 
 from __future__ import annotations
@@ -143,31 +144,19 @@ def draw(chart: Chart) -> None:
 
 
 def workshop_slide(language: str) -> None:
-    """The live session of the link's join code, refreshing by itself; else the bundled workshop."""
+    """The live session of the link's join code — the projector view, refreshing by itself —
+    else the workshop Prioriteringer shows (the bundled one, or the closed session of `?okt=`)."""
     from dashboard import workshop_pages as wp
+    from dashboard import workshop_room as room
 
-    split = wp.split_from_url(language)
     code = (st.query_params.get(wp.CODE_PARAM) or "").strip()
     if not code:
-        workshop = wp.bundled_workshop()
+        split = wp.split_from_url(language)
+        workshop = wp.workshop_source(language)
         table = wp.ranking(workshop.scores, workshop.areas, language, split)
-        sectors = [s for s in st.query_params.get_all(wp.SECTOR_PARAM) if s in set(workshop.areas["sector"])]
+        sectors = wp.sectors_from_url(workshop)
         draw(wp.bundled_matrix_chart(workshop, table, language, split, sectors, style=PRESENTATION))
         return
-    store = wp.store()
-    session = wp.session_for_code(language, "presentation-code")
-    if session is None:
-        return
-
-    @st.fragment(run_every=wp.refresh_seconds())
-    def live() -> None:
-        """Reread the scores on every tick, as the presenter view does."""
-        live_state = wp.live_scores(store, session, language)
-        if live_state is None:
-            return
-        info, scores = live_state
-        table = wp.ranking(scores, info.areas_frame(), language, split)
-        draw(wp.live_matrix_chart(info, scores, table, language, split, style=PRESENTATION))
-        st.caption(markdown_t("ui.presentation.live", language, name=info.name, seconds=f"{wp.refresh_seconds():g}"))
-
-    live()
+    access = wp.access_for_code(language, "presentation-code")
+    if access is not None:
+        room.projector(wp.store(), access.session, language, height=room.PRESENTATION_HEIGHT, key="slide-live")

@@ -35,11 +35,12 @@ FOCUS_KEY = "fokus"
 DISPLAY_KEY = "visning"
 DENOMINATOR_KEY = "nevner"
 EXPLORE_ITEM_KEY = "sporsmal"  # Utforsk's item
+SECTOR_KEY = "sektor"  # Prioriteringer's sector filter (its labels follow the language)
 FIXED_KEYS = (LANGUAGE_KEY, BREAKDOWN_KEY, FOCUS_KEY, DISPLAY_KEY, DENOMINATOR_KEY, EXPLORE_ITEM_KEY)
 NOTICES_KEY = "_url_notices"
 # Widgets whose option labels depend on the language: when the language changes, their value
 # is written back so the URL carries the label in the new language (see `_relabel`).
-RELABEL_KEYS = (BREAKDOWN_KEY, FOCUS_KEY, DISPLAY_KEY, DENOMINATOR_KEY, EXPLORE_ITEM_KEY)
+RELABEL_KEYS = (BREAKDOWN_KEY, FOCUS_KEY, DISPLAY_KEY, DENOMINATOR_KEY, EXPLORE_ITEM_KEY, SECTOR_KEY)
 
 
 # ------------------------------------------------------------------------------ options
@@ -96,9 +97,23 @@ def bound_radio(container, label: str, options: Sequence, key: str, format_func:
 
 def bound_multiselect(container, label: str, options: Sequence[str], key: str, shown_label: str | None = None,
                       **kwargs) -> list[str]:
-    """A multiselect bound to the repeatable URL parameter `key`; unknown values get a notice."""
-    _check_url(key, label, list(options), multiple=True)
+    """A multiselect bound to the repeatable URL parameter `key`; unknown values get a notice.
+    `shown_label` is the label as drawn (file text escaped for Markdown), `label` the plain one
+    the notice names. With a `format_func` the link holds the labels it gives (as a bound
+    selectbox's does)."""
+    shown = kwargs.get("format_func") or str
+    _check_url(key, label, [shown(option) for option in options], multiple=True)
     return container.multiselect(shown_label or label, list(options), key=key, bind="query-params", **kwargs)
+
+
+def requested_language() -> str:
+    """The language this run will be drawn in, before any control is drawn: the language
+    switch's value, else the link's `lang` label, else bokmål (the menu needs it first)."""
+    value = st.session_state.get(LANGUAGE_KEY)
+    if value in LANGUAGES:
+        return value
+    label = st.query_params.get(LANGUAGE_KEY)
+    return next((code for code, name in LANGUAGES.items() if name == label), DEFAULT_LANGUAGE)
 
 
 def _relabel() -> None:

@@ -1,11 +1,12 @@
 """Streamlit pieces shared by the workshop pages (Prioriteringer, facilitator, participant,
 presenter): the store, the facilitator secret, links, the matrix-and-ranking block, downloads.
+The room's own pages (phone form, projector) are drawn by `dashboard.workshop_room`.
 
 The facilitator secret is read here — `WORKSHOP_FACILITATOR_PIN`, else
 `workshop_facilitator_pin` in `.streamlit/secrets.toml` — and handed to the store, which
 checks it (`hmac.compare_digest`) on every facilitator action. It is kept in the browser
 session's server-side state after a correct entry, never in a URL. Participants and the
-presenter view carry only the session's join code (`?kode=...`).
+presenter view carry only a join code (`?kode=...`): the session's, or a group's own.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analysis import settings
-from analysis.i18n import t
-from analysis.workshop import Workshop, bundled_workshop_path, classify_quadrants, load_workshop, ranking_table
-from analysis.workshop_store import SessionInfo, WorkshopError, WorkshopStore, database_url
+from analysis.i18n import LANGUAGES, t
+from analysis.workshop import (Workshop, bundled_workshop_path, classify_quadrants, load_workshop, localised,
+                               ranking_table)
+from analysis.workshop_store import Access, SessionInfo, WorkshopError, WorkshopStore, database_url
 from dashboard import layout, state, tables
 from dashboard.charts import Chart, workshop_chart
 from dashboard.figures import SCREEN, Style
@@ -35,13 +37,13 @@ CODE_PARAM = "kode"
 PARTICIPANT_PATH = "verksted"
 PRESENTER_PATH = "verksted_visning"  # = the file name: a first request to a fresh server finds it too
 SPLIT_PARAM = "kvadrant"
-SECTOR_PARAM = "sektor"
-DEFAULT_REFRESH_SECONDS = 3.0
+SECTOR_PARAM = state.SECTOR_KEY
+SOURCE_PARAM = "okt"  # Prioriteringer: a closed live session instead of the bundled workshop
 ROW_HEIGHT = 35  # st.dataframe's row height: tall enough to show every area without scrolling
 
 
 def refresh_seconds() -> float:
-    """How often the presenter view reloads the scores (`WORKSHOP_REFRESH_SECONDS`, default 3)."""
+    """How often the projector rereads the scores (`WORKSHOP_REFRESH_SECONDS`, default 1, at least 1)."""
     return float(settings.value("WORKSHOP_REFRESH_SECONDS"))
 
 
@@ -91,15 +93,16 @@ def short_pin_warning(language: str) -> None:
 
 
 def current_language() -> str:
-    view = st.session_state.get(layout.VIEW_KEY)
-    return getattr(view, "language", "nb")
+    """The language switch's value (the sidebar's, or the room pages' own: one key, `lang`)."""
+    code = st.session_state.get(state.LANGUAGE_KEY)
+    return code if code in LANGUAGES else "nb"
 
 
 def show_error(error: WorkshopError, language: str) -> None:
     st.error(error.describe(language), icon=":material/error:")
 
 
-def local_time(value, language: str) -> str:
+def local_time(value, language: str, seconds: bool = True) -> str:
     """A stored UTC time as the viewer's clock time (browser time zone, else Norway)."""
     if value is None or pd.isna(value):
         return ""
@@ -108,7 +111,7 @@ def local_time(value, language: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("Europe/Oslo")
     moment = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
-    return datetime.astimezone(moment, zone).strftime("%H:%M:%S")
+    return datetime.astimezone(moment, zone).strftime("%H:%M:%S" if seconds else "%H:%M")
 
 
 def format_date(iso: str, language: str) -> str:
@@ -136,11 +139,22 @@ def base_url() -> str:
 
 
 def join_link(code: str) -> str:
-    return f"{base_url()}/{PARTICIPANT_PATH}?{CODE_PARAM}={code}"
+    """The link a phone opens (the QR code's): the session's code, or a group's own."""
+    return f"{participant_address()}?{CODE_PARAM}={code}"
+
+
+def participant_address() -> str:
+    """Where a code can be typed: the participant page without a code."""
+    return f"{base_url()}/{PARTICIPANT_PATH}"
 
 
 def presenter_link(code: str) -> str:
     return f"{base_url()}/{PRESENTER_PATH}?{CODE_PARAM}={code}"
+
+
+def presentation_link(code: str) -> str:
+    """Presentation mode at the live matrix (the deck's other slides a click away)."""
+    return f"{presenter_link(code)}&presentasjon=1"
 
 
 def code_from_url(language: str, key: str) -> str | None:
@@ -149,20 +163,21 @@ def code_from_url(language: str, key: str) -> str | None:
     if code:
         return code
     with st.form(key):
-        typed = st.text_input(t("ui.workshop.code_label", language), help=t("ui.workshop.code_help", language))
+        typed = st.text_input(t("ui.workshop.code_label", language), help=t("ui.workshop.code_help", language),
+                              max_chars=64, autocomplete="off")
         if st.form_submit_button(t("ui.workshop.code_button", language), type="primary") and typed.strip():
             st.query_params[CODE_PARAM] = typed.strip()
             st.rerun()
     return None
 
 
-def session_for_code(language: str, key: str) -> SessionInfo | None:
-    """The session of the code in the URL (or typed); a clear message for an unknown one."""
+def access_for_code(language: str, key: str) -> Access | None:
+    """What the code in the URL (or a typed one) opens; a clear message for an unknown one."""
     code = code_from_url(language, key)
     if code is None:
         return None
     try:
-        return store().session_for_code(code)
+        return store().join(code)
     except WorkshopError as error:
         show_error(error, language)
         if st.button(t("ui.workshop.code_other", language)):
@@ -171,16 +186,10 @@ def session_for_code(language: str, key: str) -> SessionInfo | None:
         return None
 
 
-def live_page(page_key: str) -> tuple[str, WorkshopStore, SessionInfo]:
-    """Start of the participant and presenter pages: frame, title, store and the session of the
-    join code in the URL; the page ends here (with a message or a code form) if there is none."""
-    _survey, view = layout.page()
-    layout.page_title(page_key, view.language)
-    opened = store()
-    session = session_for_code(view.language, f"{page_key}-code")
-    if session is None:
-        st.stop()
-    return view.language, opened, session
+def session_for_code(language: str, key: str) -> SessionInfo | None:
+    """The session of the code in the URL (or typed); a clear message for an unknown one."""
+    access = access_for_code(language, key)
+    return access.session if access else None
 
 
 # ------------------------------------------------------------------------- the bundled data
@@ -233,11 +242,56 @@ def split_from_url(language: str) -> str:
     return "mean"
 
 
+def workshop_source(language: str, chosen: str | None = None) -> Workshop:
+    """The workshop Prioriteringer (and presentation mode) shows: the bundled one, or a closed
+    live session — `chosen` on the page, else the one the link names (`?okt=`); an unknown or
+    reopened one falls back with a notice."""
+    name = (st.query_params.get(SOURCE_PARAM) or "").strip() if chosen is None else chosen
+    if name:
+        try:
+            opened = store()
+            if name in opened.closed_sessions():
+                return opened.workshop(name)
+        except WorkshopError as error:
+            show_error(error, language)
+        st.info(t("ui.workshop.source_unknown", language, name=name), icon=":material/link_off:")
+    return bundled_workshop()
+
+
+def source_control(container, language: str) -> str | None:
+    """Which workshop Prioriteringer shows: the bundled 2022 one ("") or a closed live session
+    (bound to `?okt=`). Drawn only when there is a closed session to choose; None otherwise."""
+    try:
+        names = store().closed_sessions()
+    except WorkshopError:
+        names = []
+    if not names:
+        return None
+    bundled = bundled_workshop()
+    label = t("ui.workshop.source_bundled", language, year=bundled.meta.get("year", ""))
+    return container.selectbox(t("ui.workshop.source_label", language), ["", *names], key=SOURCE_PARAM,
+                               bind="query-params", format_func=lambda name: name or label,
+                               help=t("ui.workshop.source_help", language))
+
+
+def sectors_from_url(workshop: Workshop) -> list[str]:
+    """The sectors the link's filter names (`?sektor=`, in either language), where no control
+    is drawn (presentation mode)."""
+    names = {}
+    for code in LANGUAGES:
+        labelled = localised(workshop.areas, code)
+        names.update(zip(labelled["sector_label"], labelled["sector"]))
+    return list(dict.fromkeys(names[s] for s in st.query_params.get_all(SECTOR_PARAM) if s in names))
+
+
 def bundled_matrix_chart(workshop: Workshop, table: pd.DataFrame, language: str, split: str,
                          sectors: list[str] | None = None, style: Style = SCREEN) -> Chart:
-    """The bundled workshop's matrix (page Prioriteringer, presentation mode), with its source,
-    group and area counts, split and reconstruction named under the title."""
-    source = t("ui.workshop.matrix_source", language, date=format_date(workshop.meta.get("date", ""), language))
+    """A finished workshop's matrix (page Prioriteringer, presentation mode, the deck) — the
+    bundled one or a closed live session, drawn the same way — with its source, group and area
+    counts, split and (for the bundled one) reconstruction named under the title."""
+    date = format_date(workshop.meta.get("date", ""), language)
+    source = (t("ui.workshop.matrix_source", language, date=date) if workshop.reconstructed
+              else t("ui.workshop.session_source", language, name=workshop.meta.get("title", ""), date=date))
     reconstructed = t("ui.workshop.reconstructed_short", language) if workshop.reconstructed else ""
     return workshop_chart(
         table, key="prioriteringer", title=t("ui.workshop.matrix_title", language), language=language, split=split,
@@ -257,17 +311,6 @@ def live_scores(opened: WorkshopStore, session: SessionInfo, language: str) -> t
         return None
 
 
-def live_matrix_chart(info: SessionInfo, scores: pd.DataFrame, table: pd.DataFrame, language: str, split: str,
-                      style: Style = SCREEN) -> Chart:
-    """A live session's matrix (presenter view, presentation mode): how many groups have scored."""
-    submitted = scores["group"].nunique()
-    return workshop_chart(
-        table, key=f"live-{info.id}", title=t("ui.workshop.live_title", language, name=info.name), language=language,
-        split=split, subtitle_text=subtitle(t("ui.workshop.live_subtitle", language, groups=submitted,
-                                              total=len(info.groups)), t(f"ui.workshop.split_note.{split}", language)),
-        style=style)
-
-
 def matrix_and_ranking(chart: Chart, *, language: str, downloads: bool = True) -> go.Figure:
     """The matrix, then the ranked list (every row visible; CSV, XLSX and images on request).
     The chart's table lists the areas its sector filter kept, with their ranks among all areas.
@@ -281,37 +324,64 @@ def matrix_and_ranking(chart: Chart, *, language: str, downloads: bool = True) -
     return chart.figure
 
 
+def session_workbook(data: WorkshopStore, session: SessionInfo, table: pd.DataFrame, language: str) -> bytes:
+    """A session's scores (group × area), who submitted when, and its ranking, as one workbook —
+    formula-safe like every spreadsheet we write (`exports.tables`): names are typed by people."""
+    from exports.tables import Sheet, sheets_to_xlsx_bytes
+
+    scores = data.current_scores(session)
+    scores["updated_at"] = scores["updated_at"].dt.strftime("%Y-%m-%d %H:%M:%S UTC")
+    scores = scores.rename(columns={"group": t("ui.col.group", language), "area": t("workshop.col.area", language),
+                                    "potential": t("workshop.measure.potential", language),
+                                    "feasibility": t("workshop.measure.feasibility", language),
+                                    "revision": t("ui.workshop.col.revision", language),
+                                    "updated_at": t("ui.workshop.col.submitted_at", language)})
+    status = data.group_status(session)
+    status = pd.DataFrame({
+        t("ui.col.group", language): status["group"],
+        t("ui.workshop.col.areas_scored", language): status["areas"],
+        t("ui.workshop.col.submitted_at", language): status["submitted_at"].dt.strftime("%Y-%m-%d %H:%M:%S UTC"),
+    })
+    title = t("ui.workshop.workbook_title", language, name=session.name)
+    return sheets_to_xlsx_bytes([
+        Sheet(t("ui.workshop.sheet_scores", language), scores, title),
+        Sheet(t("ui.workshop.sheet_groups", language), status, title),
+        Sheet(t("ui.workshop.sheet_ranking", language), ranking_frame(table, language), title),
+    ])
+
+
 def session_downloads(session: SessionInfo, table: pd.DataFrame, figure, language: str) -> None:
-    """A session's scores and history (CSV, XLSX) and the matrix as PNG, built on click."""
+    """A session's scores (XLSX), its history (CSV), the matrix (PNG) and the join sheet to
+    print (PDF, one A4 page per group), each built on click."""
     from exports.images import figure_image
-    from exports.tables import to_csv_bytes, to_xlsx_bytes
+    from exports.join_sheet import JoinCard, address_of, join_sheet_pdf
+    from exports.tables import to_csv_bytes
 
     data = store()
     stem = "verksted-" + "".join(c if c.isalnum() else "-" for c in session.name.lower()).strip("-")
-
-    def scores_frame():
-        scores = data.current_scores(session)
-        scores["updated_at"] = scores["updated_at"].dt.strftime("%Y-%m-%d %H:%M:%S UTC")
-        return scores.rename(columns={"group": t("ui.col.group", language), "area": t("workshop.col.area", language)})
 
     def history_frame():
         history = data.history(session, all_epochs=True)
         history["submitted_at"] = history["submitted_at"].dt.strftime("%Y-%m-%d %H:%M:%S UTC")
         return history
 
-    columns = st.columns(4)
-    columns[0].download_button(t("ui.workshop.download_csv", language), lambda: to_csv_bytes(scores_frame(), language),
-                               file_name=f"{stem}.csv", mime="text/csv", on_click="ignore", icon=":material/download:",
-                               key=f"csv-{session.id}")
-    columns[1].download_button(
-        t("ui.workshop.download_xlsx", language),
-        lambda: to_xlsx_bytes(ranking_frame(table, language), title=session.name, sheet_name="rangering"),
-        file_name=f"{stem}-rangering.xlsx", on_click="ignore", icon=":material/download:", key=f"xlsx-{session.id}",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    columns[2].download_button(t("ui.workshop.download_history", language),
-                               lambda: to_csv_bytes(history_frame(), language), file_name=f"{stem}-historikk.csv",
-                               mime="text/csv", on_click="ignore", icon=":material/history:", key=f"hist-{session.id}")
-    if figure is not None:
-        columns[3].download_button(t("ui.workshop.download_png", language), lambda: figure_image(figure, "png"),
-                                   file_name=f"{stem}-matrise.png", mime="image/png", on_click="ignore",
-                                   icon=":material/image:", key=f"png-{session.id}")
+    def sheet() -> bytes:
+        cards = [JoinCard(group, code, join_link(code)) for group, code in session.group_codes]
+        return join_sheet_pdf(session.name, cards, address_of(participant_address()), language)
+
+    with st.container(horizontal=True):
+        st.download_button(
+            t("ui.workshop.download_xlsx", language), lambda: session_workbook(data, session, table, language),
+            file_name=f"{stem}.xlsx", on_click="ignore", icon=":material/download:", key=f"xlsx-{session.id}",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        st.download_button(t("ui.workshop.download_history", language), lambda: to_csv_bytes(history_frame(), language),
+                           file_name=f"{stem}-historikk.csv", mime="text/csv", on_click="ignore",
+                           icon=":material/history:", key=f"hist-{session.id}")
+        if figure is not None:
+            st.download_button(t("ui.workshop.download_png", language), lambda: figure_image(figure, "png"),
+                               file_name=f"{stem}-matrise.png", mime="image/png", on_click="ignore",
+                               icon=":material/image:", key=f"png-{session.id}")
+        if session.group_codes:
+            st.download_button(t("ui.workshop.download_sheet", language), sheet, file_name=f"{stem}-deltakerark.pdf",
+                               mime="application/pdf", on_click="ignore", icon=":material/print:",
+                               key=f"sheet-{session.id}")

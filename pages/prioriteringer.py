@@ -1,13 +1,15 @@
 """Prioriteringer: the workshop's potential × feasibility matrix and its ranked list.
 
-Shows the bundled workshop (reconstructed 2022 scores, said so on the page). The ranking and
-the quadrants come from `analysis.workshop`; the sector filter only hides areas, it never
-changes a rank or moves a quadrant line.
+Shows the bundled workshop (reconstructed 2022 scores, said so on the page), or a closed live
+session chosen above the matrix (`?okt=`), drawn the same way — and so in the page's deck and
+in presentation mode too. The ranking and the quadrants come from `analysis.workshop`; the
+sector filter only hides areas, it never changes a rank or moves a quadrant line.
 """
 
 import streamlit as st
 
 from analysis.i18n import t
+from analysis.workshop import localised
 from dashboard import layout, state
 from dashboard import workshop_pages as wp
 
@@ -15,13 +17,14 @@ survey, view = layout.page()
 language = view.language
 layout.page_title("prioriteringer", language)
 
-workshop = wp.bundled_workshop()
+workshop = wp.workshop_source(language, wp.source_control(st, language))
 wp.reconstructed_note(workshop, language)
 
-sectors_all = list(dict.fromkeys(workshop.areas.sort_values("order")["sector"]))
+listed = localised(workshop.areas.sort_values("order"), language)
+sector_names = dict(zip(listed["sector"], listed["sector_label"]))
 controls = st.columns([3, 2], gap="large")
-sectors = state.bound_multiselect(controls[0], t("ui.workshop.sector_label", language), sectors_all, wp.SECTOR_PARAM,
-                                  placeholder=t("ui.workshop.sector_all", language))
+sectors = state.bound_multiselect(controls[0], t("ui.workshop.sector_label", language), list(sector_names), wp.SECTOR_PARAM,
+                                  placeholder=t("ui.workshop.sector_all", language), format_func=sector_names.get)
 with controls[1]:
     split = wp.split_control(language)
 layout.notices(language)

@@ -1,62 +1,68 @@
-"""Verksted – delta: a group opens the join link, picks its group and scores every area on
-potential and feasibility (whole numbers 1–10). It can revise its scores until the
-facilitator closes the session. The whole form is one submission, stored in one
-transaction; invalid values get a message per field and nothing is stored.
+"""Verksted – delta: a group's phone. Opened from the QR code or the link (`?kode=`): the
+session's code (then the group picks itself from the list) or the group's own code (then the
+form is the group's). Each area is one card with potential and feasibility as ten tap targets
+each — nothing else can be entered, and a tap reruns nothing (`on_change="ignore"`: the
+values travel with the submit). The submit button sits in a bar at the bottom of the screen
+(a fragment: pressing it reruns only the bar) with its result beside it: saved at HH:MM (and
+that it replaced the group's earlier scores), or what is still missing, those cards framed
+in red. The whole form is one submission, stored in one transaction or not at all; a group
+can submit again until the facilitator closes the session.
 """
+
+import html
 
 import streamlit as st
 
 from analysis.i18n import t
-from analysis.workshop import MEASURES, SCORE_MAX, SCORE_MIN
-from analysis.workshop_store import InvalidScores, WorkshopError
+from analysis.workshop import MEASURES, SCORE_MAX, SCORE_MIN, localised
 from dashboard import workshop_pages as wp
+from dashboard import workshop_room as room
 
-language, store, session = wp.live_page("verksted")
+language, bar = room.room_frame()
+store, access = room.room_access(language, "verksted-code")
+session = access.session
 
-st.header(session.name)
-group = st.selectbox(t("ui.workshop.group_label", language), list(session.groups), index=None, key="gruppe",
-                     bind="query-params", placeholder=t("ui.workshop.group_placeholder", language))
+st.subheader(session.name)
+if access.group is not None:
+    group = access.group
+    st.html(f"<p><strong>{html.escape(t('ui.workshop.group_label', language))}:</strong> {html.escape(group)}</p>")
+else:
+    group = st.selectbox(t("ui.workshop.group_label", language), list(session.groups), index=None, key="gruppe",
+                         bind="query-params", placeholder=t("ui.workshop.group_placeholder", language))
 if not session.is_open:
     st.warning(t("workshop.error.session_closed", language, name=session.name), icon=":material/lock:")
 if group is None:
     st.info(t("ui.workshop.pick_group", language), icon=":material/group:")
     st.stop()
 
+device = room.device_token(session)
 current = store.current_scores(session)
 mine = current[current["group"] == group].set_index("area")
-receipt = st.session_state.pop("_workshop_receipt", None)
-if receipt and receipt[0] == (session.id, group):
-    st.success(t("ui.workshop.saved", language, time=receipt[1]), icon=":material/check_circle:")
 if len(mine):
     st.caption(t("ui.workshop.saved_state", language, group=group, count=len(mine), total=len(session.areas),
-                 time=wp.local_time(mine["updated_at"].max(), language)))
+                 time=wp.local_time(mine["updated_at"].max(), language, seconds=False)))
+st.caption(t("ui.workshop.form_help", language, low=SCORE_MIN, high=SCORE_MAX))
 
-prefix = f"score-{session.id}-{session.epoch}-{group}"
-with st.form(f"scores-{session.id}-{group}"):
-    st.caption(t("ui.workshop.form_help", language, low=SCORE_MIN, high=SCORE_MAX))
-    for index, (area, sector) in enumerate(session.areas):
-        st.markdown(f"**{area}**" + (f"  \n:gray[{sector}]" if sector else ""))
-        cells = st.columns(2)
-        for cell, measure in zip(cells, MEASURES):
-            saved = mine[measure].get(area) if len(mine) else None
-            cell.number_input(t(f"workshop.measure.{measure}", language), min_value=SCORE_MIN, max_value=SCORE_MAX,
-                              step=1, value=None if saved is None else int(saved), key=f"{prefix}-{index}-{measure}",
-                              placeholder=f"{SCORE_MIN}–{SCORE_MAX}", disabled=not session.is_open)
-    submitted = st.form_submit_button(t("ui.workshop.submit", language), type="primary", disabled=not session.is_open,
-                                      icon=":material/send:")
+names = localised(session.areas_frame(), language)
+for index, (area, _sector) in enumerate(session.areas):
+    saved = {measure: int(mine.loc[area, measure]) for measure in MEASURES} if area in mine.index else {}
+    room.score_card(session, group, index, names.iloc[index], saved, language)
 
-if submitted:
-    entered = {}
-    for index, (area, _sector) in enumerate(session.areas):
-        values = [st.session_state.get(f"{prefix}-{index}-{measure}") for measure in MEASURES]
-        if any(value is not None for value in values):
-            entered[area] = tuple(values)
-    try:
-        done = store.submit(session.join_code, group, entered)
-    except InvalidScores as error:
-        st.error(error.describe(language), icon=":material/error:")
-    except WorkshopError as error:
-        wp.show_error(error, language)
-    else:
-        st.session_state["_workshop_receipt"] = ((session.id, group), wp.local_time(done.submitted_at, language))
-        st.rerun()
+
+@st.fragment
+def submit_bar() -> None:
+    """The button and its result: pressing it reruns only this bar, so the cards (260 tap
+    targets) are not sent and drawn again; their values come with the press."""
+    with st.container(key="submit-bar"):
+        st.button(t("ui.workshop.submit", language), type="primary", disabled=not session.is_open,
+                  icon=":material/send:", width="stretch", on_click=room.submit_form,
+                  args=(store, session, (st.query_params.get(wp.CODE_PARAM) or "").strip(), group, device, language))
+        result = st.session_state.get(room.RESULT_STATE)
+        if result and (result["group"], result["epoch"]) == (group, session.epoch):
+            (st.success if result["kind"] == "success" else st.error)(
+                result["text"], icon=":material/check_circle:" if result["kind"] == "success" else ":material/error:")
+            if result["kind"] == "error":
+                st.html(room.missing_css(result["missing"], language))
+
+
+submit_bar()

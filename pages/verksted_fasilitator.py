@@ -1,15 +1,19 @@
-"""Verksted – fasilitator: open a live scoring session and hand out its links; close, reopen,
-reset or delete sessions; download their scores. Every action needs the facilitator PIN,
-which the store checks each time; the PIN stays in this browser session, never in a URL.
+"""Verksted – fasilitator: open a live scoring session and hand out its way in (a QR code and a
+short code for the room, one code and link per group, a printable A4 sheet per group); see
+which groups have submitted and when; lock each group to its first device and release one;
+close, reopen, reset or delete sessions; download their scores. Every action needs the
+facilitator PIN, which the store checks each time; the PIN stays in this browser session,
+never in a URL.
 """
 
 import pandas as pd
 import streamlit as st
 
 from analysis.i18n import t
-from analysis.workshop_store import WorkshopError, default_areas
+from analysis.workshop_store import WorkshopError, default_areas, format_code
 from dashboard import layout
 from dashboard import workshop_pages as wp
+from dashboard import workshop_room as room
 from dashboard.workshop_figures import matrix_figure
 
 survey, view = layout.page()
@@ -49,23 +53,28 @@ with st.form("new-session"):
                                  value="\n".join(t("ui.workshop.group_default", language, n=i) for i in range(1, 10)),
                                  help=t("ui.workshop.groups_help", language))
     bundled = wp.bundled_workshop()
-    areas_default = pd.DataFrame(default_areas(bundled), columns=["area", "sector"])
+    areas_default = pd.DataFrame(default_areas(bundled), columns=["area", "sector", "area_en", "sector_en"])
     areas = right.data_editor(
         areas_default, num_rows="dynamic", hide_index=True, width="stretch", key="new-session-areas",
         column_config={"area": st.column_config.TextColumn(t("workshop.col.area", language), required=True, width="large"),
-                       "sector": st.column_config.TextColumn(t("workshop.col.sector", language))},
+                       "sector": st.column_config.TextColumn(t("workshop.col.sector", language)),
+                       "area_en": st.column_config.TextColumn(t("ui.workshop.col.area_en", language), width="medium"),
+                       "sector_en": st.column_config.TextColumn(t("ui.workshop.col.sector_en", language))},
     )
     right.caption(t("ui.workshop.areas_help", language, count=len(areas_default), year=bundled.meta.get("year", "")))
+    lock = st.checkbox(t("ui.workshop.lock_label", language), value=True, help=t("ui.workshop.lock_help", language))
     if st.form_submit_button(t("ui.workshop.open_button", language), type="primary", icon=":material/play_arrow:"):
-        rows = [(str(a), "" if pd.isna(s) else str(s)) for a, s in zip(areas["area"], areas["sector"]) if not pd.isna(a)]
+        rows = [tuple("" if pd.isna(v) else str(v) for v in row) for row in
+                areas[["area", "sector", "area_en", "sector_en"]].itertuples(index=False) if not pd.isna(row[0])]
         try:
-            opened = store.open_session(pin, name, groups_text.splitlines(), rows)
+            opened = store.open_session(pin, name, groups_text.splitlines(), rows, lock_devices=lock)
         except WorkshopError as error:
             wp.show_error(error, language)
         else:
             st.success(t("ui.workshop.opened", language, name=opened.name), icon=":material/check_circle:")
 
 # ------------------------------------------------------------------------- the sessions
+st.html(room.ROOM_CSS)  # the join corner's look, as on the projector
 st.header(t("ui.workshop.sessions", language), divider="gray")
 try:
     sessions = store.list_sessions(pin)
@@ -86,6 +95,39 @@ def act(action: str, session_name: str) -> None:
         st.session_state["_workshop_flash"] = ("error", error.describe(language))
 
 
+def set_lock(session_name: str, key: str) -> None:
+    try:
+        store.lock_session(st.session_state.get(wp.PIN_STATE), session_name, bool(st.session_state.get(key)))
+    except WorkshopError as error:
+        st.session_state["_workshop_flash"] = ("error", error.describe(language))
+
+
+def release(session_name: str, key: str) -> None:
+    group = st.session_state.get(key)
+    if not group:
+        return
+    try:
+        store.release_group(st.session_state.get(wp.PIN_STATE), session_name, group)
+        st.session_state["_workshop_flash"] = ("success", t("ui.workshop.done.release", language, group=group))
+    except WorkshopError as error:
+        st.session_state["_workshop_flash"] = ("error", error.describe(language))
+
+
+def groups_table(session, status: pd.DataFrame) -> pd.DataFrame:
+    """Who has submitted and when, with each group's own code and link."""
+    codes = dict(session.group_codes)
+    return pd.DataFrame({
+        t("ui.col.group", language): status["group"],
+        t("ui.workshop.col.delivered", language): [
+            wp.local_time(when, language, seconds=False) if pd.notna(when) else "–" for when in status["submitted_at"]],
+        t("ui.workshop.col.areas_scored", language): [f"{n} / {len(session.areas)}" for n in status["areas"]],
+        t("ui.workshop.col.device", language): [t("ui.workshop.device_held" if held else "ui.workshop.device_free",
+                                                  language) for held in status["claimed"]],
+        t("ui.workshop.col.code", language): [format_code(codes.get(g, "")) for g in status["group"]],
+        t("ui.workshop.col.link", language): [wp.join_link(codes[g]) if g in codes else "" for g in status["group"]],
+    })
+
+
 flash = st.session_state.pop("_workshop_flash", None)
 if flash:
     (st.success if flash[0] == "success" else st.error)(flash[1])
@@ -93,14 +135,33 @@ if flash:
 for session in sessions:
     scores = store.current_scores(session)
     status = t(f"ui.workshop.status.{session.status}", language)
+    groups = store.group_status(session)
     with st.container(border=True):
         st.subheader(f"{session.name} · {status}")
         st.caption(t("ui.workshop.session_facts", language, groups=len(session.groups), areas=len(session.areas),
-                     submitted=scores["group"].nunique(), cells=len(scores)))
-        st.markdown(f"**{t('ui.workshop.join_link', language)}**")
-        st.code(wp.join_link(session.join_code), language=None, wrap_lines=True)
-        st.markdown(f"**{t('ui.workshop.presenter_link', language)}**")
-        st.code(wp.presenter_link(session.join_code), language=None, wrap_lines=True)
+                     submitted=int((groups["areas"] > 0).sum()), cells=len(scores)))
+        join, links = st.columns([1, 2], gap="large")
+        with join:
+            room.join_panel(session, language)
+        with links:
+            st.markdown(f"**{t('ui.workshop.join_link', language)}**")
+            st.code(wp.join_link(session.join_code), language=None, wrap_lines=True)
+            st.markdown(f"**{t('ui.workshop.presenter_link', language)}**")
+            st.code(wp.presenter_link(session.join_code), language=None, wrap_lines=True)
+            st.caption(t("ui.workshop.presentation_hint", language, link=wp.presentation_link(session.join_code)))
+        st.markdown(f"**{t('ui.workshop.groups_title', language)}**")
+        st.dataframe(groups_table(session, groups), hide_index=True, width="stretch", key=f"groups-{session.id}",
+                     column_config={t("ui.workshop.col.link", language): st.column_config.LinkColumn()})
+        lock_key, release_key = f"lock-{session.id}", f"release-group-{session.id}"
+        st.session_state[lock_key] = session.lock_devices
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            st.toggle(t("ui.workshop.lock_label", language), key=lock_key, on_change=set_lock,
+                      args=(session.name, lock_key), help=t("ui.workshop.lock_help", language))
+            if session.claimed:
+                st.selectbox(t("ui.workshop.release_label", language), list(session.claimed), key=release_key,
+                             index=None, placeholder=t("ui.workshop.release_placeholder", language))
+                st.button(t("ui.workshop.release", language), key=f"release-{session.id}", on_click=release,
+                          args=(session.name, release_key), icon=":material/lock_reset:")
         buttons = st.columns(4)
         if session.is_open:
             buttons[0].button(t("ui.workshop.close", language), key=f"close-{session.id}", on_click=act,

@@ -15,7 +15,8 @@ What drives it
 --------------
 ``workshop_targets.csv`` next to this script (edit it, not this code, to change an assumption):
 one row per area in the published rank order with its sector (both facts, copied from the
-report), and three assumptions: the target mean ``potential``, the target mean ``feasibility``
+report), the English names of the area and the sector (``area_en``, ``sector_en``: our
+translation, for the dashboard's English view), and three assumptions: the target mean ``potential``, the target mean ``feasibility``
 and a ``spread`` (how much the groups disagreed: the number of one-point moves between groups,
 see step 2).
 
@@ -100,6 +101,8 @@ class Target:
     rank: int
     area: str
     sector: str
+    area_en: str
+    sector_en: str
     potential: Decimal
     feasibility: Decimal
     spread: int
@@ -109,8 +112,8 @@ def load_targets(path: Path = TARGETS_CSV) -> list[Target]:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     targets = [
-        Target(int(r["rank"]), r["area"].strip(), r["sector"].strip(), Decimal(r["potential"]),
-               Decimal(r["feasibility"]), int(r["spread"]))
+        Target(int(r["rank"]), r["area"].strip(), r["sector"].strip(), r["area_en"].strip(), r["sector_en"].strip(),
+               Decimal(r["potential"]), Decimal(r["feasibility"]), int(r["spread"]))
         for r in rows
     ]
     ranks = [t.rank for t in targets]
@@ -196,7 +199,7 @@ def build_areas(targets: list[Target]) -> list[dict]:
         sector = SECTOR_ORDER.index(target.sector) if target.sector in SECTOR_ORDER else len(SECTOR_ORDER)
         return sector, target.area.casefold()
 
-    return [{"area": t.area, "sector": t.sector, "order": i}
+    return [{"area": t.area, "sector": t.sector, "area_en": t.area_en, "sector_en": t.sector_en, "order": i}
             for i, t in enumerate(sorted(targets, key=listed), start=1)]
 
 
@@ -263,6 +266,10 @@ def build_meta(targets: list[Target], summary: list[dict]) -> list[tuple[str, ob
          "rekkefølge på verkstedets poengskjema, ikke rangeringen.",
          "The order of the areas sheet (column order: by sector, then alphabetical) is the assumed order of "
          "the workshop's scoring sheet, not the ranking."),
+        ("De engelske navnene på områdene og sektorene (kolonnene area_en og sector_en) er vår oversettelse; "
+         "rapporten er på norsk.",
+         "The English names of the areas and sectors (columns area_en and sector_en) are our translation; "
+         "the report is in Norwegian."),
     ]
     for i, (text_nb, text_en) in enumerate(assumptions, start=1):
         meta += [(f"assumption_{i}", text_nb), (f"assumption_{i}_en", text_en)]
@@ -304,7 +311,8 @@ def build(out: Path) -> list[dict]:
     data = workbook_bytes([
         ("scores", ["group", "area", "potential", "feasibility"],
          [[r["group"], r["area"], r["potential"], r["feasibility"]] for r in scores]),
-        ("areas", ["area", "sector", "order"], [[a["area"], a["sector"], a["order"]] for a in areas]),
+        ("areas", ["area", "sector", "area_en", "sector_en", "order"],
+         [[a["area"], a["sector"], a["area_en"], a["sector_en"], a["order"]] for a in areas]),
         ("meta", ["key", "value"], [list(kv) for kv in meta]),
     ])
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -102,17 +102,27 @@ def test_toggle_in_and_exit_out():
     assert "presentasjon" not in at.query_params and at.multiselect(key="kommune").value == ["Lierne"]
 
 
-def test_live_matrix_keeps_refreshing(workshop_env):  # noqa: F811 (fixture)
+def test_live_slide_is_the_projector_view(workshop_env):  # noqa: F811 (fixture)
     session = workshop_env.open_session(PIN, "Rådsmøte", ["Lag A", "Lag B"],
                                         areas=[("Vei", "Teknisk"), ("Skole", "Oppvekst")])
     at = open_page("pages/verksted_visning.py", presentasjon="1", kode=session.join_code)
-    assert "Rådsmøte" in title(at) and "0 av 2 grupper" in title(at)
-    assert any("Direkte fra verkstedet «Rådsmøte»" in as_read(c.value) for c in at.caption)
+    body = "\n".join(element.proto.body for element in at.get("html"))
+    assert "0 av 2 grupper har levert" in body and f"data-code='{session.join_code}'" in body  # the join corner stays
+    assert [b.label for b in at.button] == ["Forrige", "Neste", "Avslutt"]
     workshop_env.submit(session.join_code, "Lag A", {"Vei": (8, 7), "Skole": (5, 5)})
     at.run()  # what the fragment's timer does in the browser
-    assert "1 av 2 grupper" in title(at)
+    body = "\n".join(element.proto.body for element in at.get("html"))
+    assert "1 av 2 grupper har levert" in body
     (spec,) = specs(at)
     assert sorted(text for trace in spec["data"] for text in trace["text"]) == ["1", "2"]
+
+
+def test_a_closed_session_is_the_workshop_slide(workshop_env):  # noqa: F811 (fixture)
+    session = workshop_env.open_session(PIN, "Høstmøte", ["Lag A"], areas=[("Vei", "Teknisk"), ("Skole", "Oppvekst")])
+    workshop_env.submit(session.join_code, "Lag A", {"Vei": (8, 7), "Skole": (5, 5)})
+    workshop_env.close_session(PIN, session.name)
+    at = open_page("pages/prioriteringer.py", presentasjon="1", okt=session.name)
+    assert "«Høstmøte»" in title(at) and "Rekonstruerte" not in title(at)
 
 
 @pytest.mark.parametrize("page", PAGE_FILES)

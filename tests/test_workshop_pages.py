@@ -11,6 +11,7 @@ request (as in a browser after the first page view).
 from __future__ import annotations
 
 import csv
+import io
 import json
 
 import pytest
@@ -126,6 +127,11 @@ def log_in(at: AppTest, pin: str) -> AppTest:
     return at.run()
 
 
+def group_table(at: AppTest):
+    """The facilitator's overview of a session's groups (the only table with a group column)."""
+    return next(d.value for d in at.dataframe if "Gruppelenke" in d.value.columns)
+
+
 def test_facilitator_needs_the_pin(workshop_env, monkeypatch):
     clock = [1_000.0]
     monkeypatch.setattr("analysis.attempts._now", lambda: clock[0])
@@ -178,6 +184,49 @@ def test_facilitator_opens_a_session_and_hands_out_links(workshop_env):
     assert links[:2] == [f"/verksted?kode={session.join_code}", f"/verksted_visning?kode={session.join_code}"]
     assert not any(PIN in link for link in links)
     assert PIN not in json.dumps(dict(at.query_params))
+    body = "\n".join(element.proto.body for element in at.get("html"))
+    assert f"data-code='{session.join_code}'" in body and "<img src='data:image/svg+xml" in body  # QR + short code
+    groups = group_table(at)
+    assert groups["Gruppe"].tolist() == list(session.groups) and set(groups["Levert kl."]) == {"–"}
+    assert groups["Gruppelenke"].tolist() == [f"/verksted?kode={code}" for _, code in session.group_codes]
+    assert session.lock_devices  # on by default: one group cannot overwrite another
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Poeng og rangering (XLSX)" in labels and "Deltakerark (PDF, A4)" in labels
+
+
+def test_facilitator_sees_who_submitted_and_releases_a_device(workshop_env):
+    session = workshop_env.open_session(PIN, "Kveldsmøte", ["Lag A", "Lag B"], areas=[("Vei", "Teknisk")],
+                                        lock_devices=True)
+    workshop_env.submit(session.join_code, "Lag B", {"Vei": (5, 6)}, device="phone")
+    at = log_in(open_page("pages/verksted_fasilitator.py"), PIN)
+    groups = group_table(at).set_index("Gruppe")
+    assert groups.loc["Lag A", "Levert kl."] == "–" and groups.loc["Lag B", "Levert kl."] != "–"
+    assert groups.loc["Lag B", "Områder med poeng"] == "1 / 1" and groups.loc["Lag B", "Enhet"] == "låst til én enhet"
+    at.selectbox(key=f"release-group-{session.id}").select("Lag B").run()
+    button(at, "Frigi").click()
+    at.run()
+    assert workshop_env.session(session.name).claimed == ()
+    assert any("«Lag B» er frigitt" in s.value for s in at.success)
+    at.toggle(key=f"lock-{session.id}").set_value(False).run()
+    assert not workshop_env.session(session.name).lock_devices
+
+
+def test_session_workbook_is_formula_safe(workshop_env):
+    from openpyxl import load_workbook
+
+    from dashboard import workshop_pages as wp
+
+    hostile = workshop_env.open_session(PIN, "=cmd|' /C calc'!A0", ["=HYPERLINK(\"http://x\")", "@SUM(1)"],
+                                        areas=[("+1+1", "-2"), ("Vei", "")])
+    workshop_env.submit(hostile.join_code, "=HYPERLINK(\"http://x\")", {"+1+1": (5, 5), "Vei": (6, 6)})
+    table = wp.ranking(workshop_env.current_scores(hostile), hostile.areas_frame(), "nb", "mean")
+    book = load_workbook(io.BytesIO(wp.session_workbook(workshop_env, hostile, table, "nb")))
+    assert book.sheetnames == ["poeng", "grupper", "rangering"]
+    texts = [cell.value for sheet in book for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert texts and not any(text.startswith(("=", "+", "-", "@")) for text in texts)
+    assert "'=HYPERLINK(\"http://x\")" in texts and "'+1+1" in texts
+    scores = list(book["poeng"].iter_rows(values_only=True))
+    assert ("'=HYPERLINK(\"http://x\")", "'+1+1", 5, 5) in [row[:4] for row in scores]
 
 
 def test_facilitator_close_reopen_reset_delete(workshop_env):
@@ -191,11 +240,11 @@ def test_facilitator_close_reopen_reset_delete(workshop_env):
     at.run()
     assert workshop_env.session("Prøve").is_open
     assert button(at, "Nullstill").disabled  # needs the confirmation first
-    at.checkbox[0].check().run()
+    at.checkbox(key=f"confirm-reset-{session.id}").check().run()
     button(at, "Nullstill").click()
     at.run()
     assert workshop_env.current_scores("Prøve").empty and len(workshop_env.history("Prøve", all_epochs=True)) == 1
-    at.checkbox[1].check().run()
+    at.checkbox(key=f"confirm-delete-{session.id}").check().run()
     button(at, "Slett").click()
     at.run()
     assert workshop_env.list_sessions(PIN) == []
@@ -203,14 +252,15 @@ def test_facilitator_close_reopen_reset_delete(workshop_env):
 
 
 # ---------------------------------------------------------------------------------------------
-# Participants
+# Participants: the phone form
 # ---------------------------------------------------------------------------------------------
 
 
 @pytest.fixture
 def live(workshop_env):
     return workshop_env.open_session(PIN, "Kveld", ["Lag A", "Lag B"],
-                                      areas=[("Vei", "Teknisk"), ("Vann", "Teknisk"), ("Skole", "Oppvekst")])
+                                      areas=[("Vei", "Teknisk", "Road", "Technical"), ("Vann", "Teknisk"),
+                                             ("Skole", "Oppvekst", "School", "Education")])
 
 
 def as_group(at: AppTest, group: str) -> AppTest:
@@ -218,56 +268,79 @@ def as_group(at: AppTest, group: str) -> AppTest:
     return at.run()
 
 
-def fill(at: AppTest, values: list) -> AppTest:
-    """Values for Vei potential, Vei feasibility, Vann potential, … (None leaves a field empty)."""
-    for field, value in zip(at.number_input, values):
-        field.set_value(value)
-    button(at, "Send inn poeng").click()
+def score_controls(at: AppTest) -> list:
+    """The cards' tap targets in page order: Vei potential, Vei feasibility, Vann potential, …"""
+    return [control for control in at.segmented_control if str(control.key).startswith("score-")]
+
+
+def fill(at: AppTest, values: list, submit: str = "Send inn poeng") -> AppTest:
+    """Tap values (None leaves a choice open) and press submit."""
+    for control, value in zip(score_controls(at), values):
+        control.set_value(value)
+    button(at, submit).click()
     return at.run()
 
 
-def test_participant_submits_and_revises(workshop_env, live):
+def html_text(at: AppTest) -> str:
+    return "\n".join(element.proto.body for element in at.get("html"))
+
+
+def bar_messages(at: AppTest) -> list[str]:
+    """The messages shown in the submit bar (the only alerts on the phone's form)."""
+    return [m.value for m in [*at.success, *at.error]]
+
+
+def test_participant_page_has_no_survey_frame(workshop_env, live):
+    at = open_page("pages/verksted.py", kode=live.join_code)
+    assert not at.sidebar.selectbox and not at.sidebar.multiselect  # no survey filters
+    assert not any("Rekonstruerte data" in w.value for w in at.warning)
+    assert "stSidebar" in html_text(at)  # the CSS that hides the sidebar and Streamlit's chrome
+
+
+def test_participant_taps_scores_submits_and_revises(workshop_env, live):
     at = as_group(open_page("pages/verksted.py", kode=live.join_code), "Lag A")
-    fill(at, [7, 8, 9, 5])
-    assert [s.value.startswith("Lagret kl.") for s in at.success] == [True]
+    controls = score_controls(at)
+    assert len(controls) == 6
+    for control in controls:  # ten tap targets 1–10: nothing else can be entered
+        assert list(control.options) == [str(n) for n in range(1, 11)]
+    fill(at, [7, 8, 9, 5, 3, 4])
+    (message,) = bar_messages(at)
+    assert message.startswith("Lagret kl.") and "Erstatter" not in message
     scores = workshop_env.current_scores(live).set_index("area")
-    assert scores.loc["Vei", ["potential", "feasibility"]].tolist() == [7, 8] and "Skole" not in scores.index
-    assert [n.value for n in at.number_input] == [7, 8, 9, 5, None, None]  # what is saved, shown again
-    fill(at, [10, 8, 9, 5, 3, 4])
+    assert scores.loc["Vei", ["potential", "feasibility"]].tolist() == [7, 8] and len(scores) == 3
+    again = as_group(open_page("pages/verksted.py", kode=live.join_code), "Lag A")
+    assert [c.value for c in score_controls(again)] == [7, 8, 9, 5, 3, 4]  # what is saved, shown again
+    assert any("Lag A har lagret poeng for 3 av 3 områder" in c.value for c in again.caption)
+    fill(again, [10, 8, 9, 5, 3, 4])
+    (message,) = bar_messages(again)
+    assert message.startswith("Lagret kl.") and "Erstatter gruppens poeng fra kl." in message
     scores = workshop_env.current_scores(live).set_index("area")
-    assert scores.loc["Vei", ["potential", "revision"]].tolist() == [10, 2] and scores.loc["Skole", "revision"] == 1
-    assert any("Lag A har lagret poeng for 3 av 3 områder" in c.value for c in at.caption)
+    assert scores.loc["Vei", ["potential", "revision"]].tolist() == [10, 2] and scores.loc["Skole", "revision"] == 2
 
 
-def test_participant_half_filled_pair_is_refused_and_nothing_stored(workshop_env, live):
+def test_participant_half_filled_form_says_what_is_missing_and_stores_nothing(workshop_env, live):
     at = as_group(open_page("pages/verksted.py", kode=live.join_code), "Lag B")
-    fill(at, [7, 8, None, 5])
-    assert len(at.error) == 1
-    message = at.error[0].value
-    assert "1 poeng er ugyldige; ingenting er lagret." in message and "Vann – potensial: poengsummen mangler" in message
-    assert workshop_env.history(live).empty
-
-
-def test_participant_out_of_range_is_refused(workshop_env, live):
-    """The number field itself refuses 11 (it stays empty); the half-filled pair is then named."""
-    at = as_group(open_page("pages/verksted.py", kode=live.join_code), "Lag B")
-    fill(at, [11, 8])
-    assert at.number_input[0].value is None and not at.success
-    assert "Vei – potensial: poengsummen mangler; skriv et helt tall fra 1 til 10" in at.error[0].value
-    assert workshop_env.history(live).empty
+    fill(at, [7, 8, None, 5, 6, None])
+    (message,) = [e.value for e in at.error]
+    assert message == "Velg poeng for 2 av 6: Vann – potensial; Skole – gjennomførbarhet. Ingenting er lagret."
+    assert not at.success
+    body = html_text(at)
+    assert ".st-key-card-1, .st-key-card-2 { border: 2px solid" in body  # the two cards marked …
+    assert ".st-key-card-1::before, .st-key-card-2::before { content:" in body and "Mangler poeng" in body  # … and named
+    assert workshop_env.history(live).empty and workshop_env.current_scores(live).empty
 
 
 def test_participant_cannot_score_a_closed_session(workshop_env, live):
     workshop_env.close_session(PIN, live.name)
     at = as_group(open_page("pages/verksted.py", kode=live.join_code), "Lag A")
     assert any("stengt" in w.value for w in at.warning)
-    assert all(n.disabled for n in at.number_input) and button(at, "Send inn poeng").disabled
+    assert all(c.disabled for c in score_controls(at)) and button(at, "Send inn poeng").disabled
 
 
 def test_participant_with_an_unknown_code(workshop_env, live):
-    at = open_page("pages/verksted.py", kode=live.join_code[:-2] + "xx")
+    at = open_page("pages/verksted.py", kode=live.join_code[:-2] + "22")
     assert [e.value for e in at.error] == ["Ukjent deltakerkode. Sjekk lenken eller koden fra fasilitatoren."]
-    assert not at.number_input
+    assert not score_controls(at)
 
 
 def test_participant_page_offers_no_facilitator_action(workshop_env, live):
@@ -276,28 +349,102 @@ def test_participant_page_offers_no_facilitator_action(workshop_env, live):
     assert labels == {"Send inn poeng"}
 
 
-def test_participant_without_code_is_asked_for_it(workshop_env, live):
+def test_participant_types_the_short_code(workshop_env, live):
     at = open_page("pages/verksted.py")
-    at.text_input[0].input(live.join_code)
+    at.text_input[0].input(live.join_code[:4].lower() + " " + live.join_code[4:].lower())
     button(at, "Gå videre").click()
     at.run()
-    assert [h.value for h in at.header] == ["Kveld"]
+    assert [h.value for h in at.subheader] == ["Kveld"]
+
+
+def test_a_groups_own_link_lands_on_its_form(workshop_env, live):
+    at = open_page("pages/verksted.py", kode=live.group_code("Lag B"))
+    assert not at.selectbox  # no group to pick: the code is the group's
+    assert "Lag B" in html_text(at)
+    fill(at, [5, 6, 7, 8, 9, 10])
+    assert bar_messages(at)[0].startswith("Lagret kl.")
+    assert set(workshop_env.current_scores(live)["group"]) == {"Lag B"}
+
+
+def test_the_device_lock_keeps_another_phone_out(workshop_env, live):
+    workshop_env.lock_session(PIN, live.name)
+    first = open_page("pages/verksted.py", kode=live.group_code("Lag A"))
+    fill(first, [5, 5, 5, 5, 5, 5])
+    assert bar_messages(first)[0].startswith("Lagret kl.") and first.query_params.get("enhet")
+    other = open_page("pages/verksted.py", kode=live.group_code("Lag A"))  # another phone: its own token
+    fill(other, [1, 1, 1, 1, 1, 1])
+    assert ["sender allerede fra en annen enhet" in m for m in bar_messages(other)] == [True]
+    assert set(workshop_env.current_scores(live)["potential"]) == {5}
+
+
+def test_participant_in_english(workshop_env, live):
+    at = as_group(open_page("pages/verksted.py", kode=live.join_code, lang="English"), "Lag A")
+    body = html_text(at)
+    assert "Road" in body and "Technical" in body and "Vann" in body  # no English name given: bokmål
+    assert [c.label for c in score_controls(at)][:2] == ["Potential", "Feasibility"]
+    fill(at, [1, 2, None, None, None, None], submit="Submit scores")
+    assert at.error[0].value.startswith("Choose scores for 4 of 6: Vann – potential")
 
 
 # ---------------------------------------------------------------------------------------------
-# Presenter view
+# Presenter view (the projector)
 # ---------------------------------------------------------------------------------------------
 
 
 def test_presenter_shows_what_has_arrived(workshop_env, live):
     at = open_page("pages/verksted_visning.py", kode=live.join_code)
-    assert [m.value for m in at.metric][0] == "0 / 2"
-    workshop_env.submit(live.join_code, "Lag A", {"Vei": (8, 8), "Vann": (4, 4)})
-    workshop_env.submit(live.join_code, "Lag B", {"Vei": (6, 6)})
+    assert "0 av 2 grupper har levert" in html_text(at)
+    workshop_env.submit(live.join_code, "Lag A", {"Vei": (8, 8), "Vann": (4, 4), "Skole": (6, 6)})
+    workshop_env.submit(live.join_code, "Lag B", {"Vei": (6, 6), "Vann": (4, 4), "Skole": (6, 6)})
     at.run()
-    assert [m.value for m in at.metric][0] == "2 / 2"
-    assert table_column(at, "Område") == ["Vei", "Vann", "Skole"]
-    assert table_column(at, "Grupper") == ["2", "1", "0"]
+    body = html_text(at)
+    assert "2 av 2 grupper har levert" in body and "sist kl." in body
+    ranking = body[body.index("<table class='ws-ranking'"):]
+    assert [ranking.index(name) for name in ("Vei", "Skole", "Vann")] == sorted(
+        ranking.index(name) for name in ("Vei", "Skole", "Vann"))
     spec = figure(at)
-    assert sorted(text for trace in spec["data"] for text in trace["text"]) == ["1", "2"]
-    assert any(live.join_code in c.value for c in at.code)  # the join link, for the room
+    assert sorted(text for trace in spec["data"] for text in trace["text"]) == ["1", "2", "3"]
+    assert f"data-code='{live.join_code}'" in body and "alt='QR-kode" in body  # the room's way in
+    assert not at.sidebar.multiselect and not any("Rekonstruerte data" in w.value for w in at.warning)
+
+
+def test_presenter_shows_ties_as_ties_and_hides_the_qr_code(workshop_env, live):
+    for group in ("Lag A", "Lag B"):
+        workshop_env.submit(live.join_code, group, {"Vei": (7, 7), "Vann": (7, 7), "Skole": (9, 9)})
+    at = open_page("pages/verksted_visning.py", kode=live.join_code)
+    spec = figure(at)
+    assert sorted(text for trace in spec["data"] for text in trace.get("text", [])) == ["1", "2=", "2="]
+    assert any(trace.get("meta") == "leader" for trace in spec["data"])  # one of the twins moved aside, a line back
+    assert html_text(at).count(">2=</span>") == 2
+    at.toggle(key="qr").set_value(False).run()
+    assert "data-code=" not in html_text(at)
+
+
+def test_presenter_says_when_the_session_is_closed(workshop_env, live):
+    workshop_env.submit(live.join_code, "Lag A", {"Vei": (8, 8), "Vann": (4, 4), "Skole": (6, 6)})
+    workshop_env.close_session(PIN, live.name)
+    at = open_page("pages/verksted_visning.py", kode=live.join_code, lang="English")
+    body = html_text(at)
+    assert "1 of 2 groups have delivered" in body and "final ranking" in body
+    assert "data-code=" not in body  # nothing to join any more
+    assert "Road" in body and "School" in body
+
+
+# ---------------------------------------------------------------------------------------------
+# A closed session on Prioriteringer
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_closed_session_is_shown_like_the_bundled_workshop(workshop_env, live):
+    for group, vei in (("Lag A", 9), ("Lag B", 8)):
+        workshop_env.submit(live.join_code, group, {"Vei": (vei, 9), "Vann": (4, 4), "Skole": (6, 6)})
+    at = open_page("pages/prioriteringer.py")
+    assert not any(s.key == "okt" for s in at.selectbox)  # nothing closed yet: no choice
+    workshop_env.close_session(PIN, live.name)
+    at = open_page("pages/prioriteringer.py")
+    at.selectbox(key="okt").select(live.name).run()
+    assert table_column(at, "Område") == ["Vei", "Skole", "Vann"]
+    assert not any("Rekonstruerte poeng" in w.value for w in at.warning)
+    assert "«Kveld»" in figure(at)["layout"]["title"]["text"]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels[:2] == ["Presentasjon (PPTX)", "Alle tabeller (XLSX)"]  # the deck has the session's matrix

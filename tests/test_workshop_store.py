@@ -21,12 +21,15 @@ import pytest
 from sqlalchemy import text
 
 from analysis.workshop_store import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
     SCHEMA_VERSION,
     AccessDenied,
     InvalidScores,
     WorkshopError,
     WorkshopStore,
     database_url,
+    format_code,
     schema_version_table,
 )
 from pg_cluster import find_bindir, start_cluster
@@ -143,7 +146,7 @@ def test_a_newer_schema_is_refused_with_a_message(url):
         conn.execute(schema_version_table.insert().values(version=SCHEMA_VERSION + 1, applied_at=datetime.now(timezone.utc)))
     with pytest.raises(WorkshopError) as caught:
         WorkshopStore(url)
-    assert "skjemaversjon 2" in caught.value.describe()
+    assert f"skjemaversjon {SCHEMA_VERSION + 1}" in caught.value.describe()
 
 
 def test_sqlite_default_lives_in_the_data_dir_with_wal(tmp_path, monkeypatch):
@@ -371,11 +374,11 @@ def test_without_a_configured_pin_nobody_is_facilitator(url):
 
 def test_a_join_code_reaches_only_its_own_session(store, session):
     other = store.open_session(PIN, "Annen økt", ["Lag A", "Lag B"])
-    assert session.join_code != other.join_code and len(other.join_code) >= 16
+    assert session.join_code != other.join_code and len(other.join_code) == CODE_LENGTH
     area = other.area_names[0]
     with pytest.raises(WorkshopError, match="not a group"):
         store.submit(session.join_code, "Lag A", {area: (5, 5)})  # another session's group
-    for forged in ("", "x", other.join_code[:-1], other.join_code.upper(), session.name):
+    for forged in ("", "x", other.join_code[:-1], other.join_code[1:] + other.join_code[0], session.name):
         with pytest.raises(AccessDenied):
             store.submit(forged, "Lag A", {area: (5, 5)})
     assert store.history(other).empty and store.history(session).empty
@@ -490,3 +493,149 @@ def test_kill_9_during_a_burst_loses_no_acknowledged_score(url, store, session):
         connection = sqlite3.connect(url.removeprefix("sqlite:///"))
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         connection.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Joining the room: short codes, group codes, the device lock, complete forms (schema version 2)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_codes_are_short_unambiguous_and_distinct(store, session):
+    codes = [session.join_code, *dict(session.group_codes).values()]
+    assert len(codes) == 1 + len(GROUPS) == len(set(codes))
+    for code in codes:
+        assert len(code) == CODE_LENGTH and set(code) <= set(CODE_ALPHABET)
+    assert not set("0O1IL") & set(CODE_ALPHABET)
+    assert format_code(session.join_code) == f"{session.join_code[:4]} {session.join_code[4:]}"
+    # Typed as people type: lower case, in blocks, with a dash.
+    for typed in (session.join_code.lower(), format_code(session.join_code), "-".join(format_code(session.join_code).split())):
+        assert store.join(typed).session.name == session.name and store.join(typed).group is None
+
+
+def test_a_groups_own_code_opens_that_group_only(store, session):
+    area = session.area_names[0]
+    code = session.group_code("Gruppe 4")
+    assert store.join(code).group == "Gruppe 4"
+    receipt = store.submit(code.lower(), None, {area: (6, 7)})
+    assert receipt.group == "Gruppe 4"
+    with pytest.raises(AccessDenied) as caught:
+        store.submit(code, "Gruppe 5", {area: (1, 1)})
+    assert "en annen gruppe" in caught.value.describe()
+    assert store.current_scores(session)[["group", "potential"]].values.tolist() == [["Gruppe 4", 6]]
+
+
+def test_the_device_lock_keeps_a_group_on_its_first_device(store, session):
+    area = session.area_names[0]
+    locked = store.lock_session(PIN, session.name)
+    assert locked.lock_devices and locked.claimed == ()
+    with pytest.raises(AccessDenied, match="one device"):
+        store.submit(session.join_code, "Gruppe 1", {area: (5, 5)})
+    store.submit(session.join_code, "Gruppe 1", {area: (5, 5)}, device="phone-a")
+    assert store.session(session.name).claimed == ("Gruppe 1",)
+    with pytest.raises(AccessDenied) as caught:
+        store.submit(session.join_code, "Gruppe 1", {area: (9, 9)}, device="phone-b")
+    assert "Gruppe 1" in caught.value.describe() and "frigi" in caught.value.describe()
+    assert store.submit(session.join_code, "Gruppe 1", {area: (6, 6)}, device="phone-a").revisions == {area: 2}
+    store.submit(session.join_code, "Gruppe 2", {area: (4, 4)}, device="phone-b")  # another group: its own claim
+    with pytest.raises(AccessDenied):
+        store.release_group("0000", session.name, "Gruppe 1")
+    store.release_group(PIN, session.name, "Gruppe 1")
+    assert store.submit(session.join_code, "Gruppe 1", {area: (9, 9)}, device="phone-c").revisions == {area: 3}
+    with store.engine.connect() as conn:  # only a digest of the token is kept
+        held = conn.execute(text("SELECT device_hash FROM workshop_groups WHERE device_hash IS NOT NULL")).scalars().all()
+    assert len(held) == 2 and not any(token in h for h in held for token in ("phone-a", "phone-b", "phone-c"))
+    assert not store.lock_session(PIN, session.name, on=False).lock_devices
+    store.submit(session.join_code, "Gruppe 1", {area: (2, 2)})  # lock off: no device needed
+
+
+def test_concurrent_devices_claim_a_group_once(store, session):
+    store.lock_session(PIN, session.name)
+    area = session.area_names[0]
+    outcomes: list[str] = []
+
+    def claim(device):
+        try:
+            store.submit(session.join_code, "Gruppe 9", {area: (5, 5)}, device=device)
+            outcomes.append(device)
+        except AccessDenied:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=claim, args=(f"device-{i}",)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("refused") == 5 and len(store.history(session)) == 1
+
+
+def test_a_complete_form_is_all_or_nothing_and_says_what_it_replaced(store, session):
+    areas = session.area_names
+    with pytest.raises(WorkshopError) as caught:
+        store.submit(session.join_code, "Gruppe 1", {a: (5, 5) for a in areas[:-2]}, complete=True)
+    assert caught.value.code == "incomplete" and caught.value.params["count"] == 2 and areas[-1] in caught.value.describe()
+    assert store.history(session).empty
+    first = store.submit(session.join_code, "Gruppe 1", {a: (5, 5) for a in areas}, complete=True)
+    assert not first.replaced and first.previous_at is None
+    again = store.submit(session.join_code, "Gruppe 1", {a: (6, 6) for a in areas}, complete=True)
+    assert again.replaced and again.previous_at == first.submitted_at
+    assert set(store.current_scores(session)["potential"]) == {6}
+
+
+def test_group_status_says_who_has_submitted_and_when(store, session):
+    area = session.area_names[0]
+    receipt = store.submit(session.join_code, "Gruppe 3", {area: (5, 5), session.area_names[1]: (6, 6)})
+    status = store.group_status(session)
+    assert status["group"].tolist() == GROUPS
+    row = status.set_index("group").loc["Gruppe 3"]
+    assert row["areas"] == 2 and row["submitted_at"] == receipt.submitted_at and not row["claimed"]
+    assert status.set_index("group").loc["Gruppe 1", "areas"] == 0
+    assert status.set_index("group")["submitted_at"].drop("Gruppe 3").isna().all()
+
+
+def test_english_names_are_kept_and_closed_sessions_are_listed(store, session):
+    assert session.areas_en[0][0] and all(sector for _, sector in session.areas_en)
+    frame = session.areas_frame()
+    assert list(frame.columns) == ["area", "sector", "area_en", "sector_en", "order"]
+    plain = store.open_session(PIN, "Uten engelsk", ["A"], areas=[("Vei", "Teknisk")])
+    assert plain.areas_en == (("", ""),)
+    assert store.closed_sessions() == []
+    store.close_session(PIN, session.name)
+    assert store.closed_sessions() == [session.name]
+    assert store.workshop(session.name).meta["date"] == session.created_at.date().isoformat()
+
+
+def test_a_version_1_database_is_migrated(tmp_path):
+    """A file made by the previous release (schema 1): its sessions keep their codes and get
+    group codes, English-name columns and the lock flag."""
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.executescript("""
+            CREATE TABLE workshop_schema_version (version INTEGER PRIMARY KEY, applied_at DATETIME NOT NULL);
+            INSERT INTO workshop_schema_version VALUES (1, '2025-01-01 00:00:00');
+            CREATE TABLE workshop_sessions (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL UNIQUE,
+                join_code VARCHAR(64) NOT NULL UNIQUE, status VARCHAR(10) NOT NULL, epoch INTEGER NOT NULL,
+                created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL);
+            CREATE TABLE workshop_areas (session_id INTEGER, area VARCHAR(300), sector VARCHAR(100) NOT NULL,
+                position INTEGER NOT NULL, PRIMARY KEY (session_id, area));
+            CREATE TABLE workshop_groups (session_id INTEGER, name VARCHAR(100), position INTEGER NOT NULL,
+                PRIMARY KEY (session_id, name));
+            CREATE TABLE workshop_scores (session_id INTEGER, group_name VARCHAR(100), area VARCHAR(300),
+                potential SMALLINT NOT NULL, feasibility SMALLINT NOT NULL, revision INTEGER NOT NULL,
+                updated_at DATETIME NOT NULL, PRIMARY KEY (session_id, group_name, area));
+            CREATE TABLE workshop_history (id INTEGER PRIMARY KEY, session_id INTEGER NOT NULL, epoch INTEGER NOT NULL,
+                group_name VARCHAR(100) NOT NULL, area VARCHAR(300) NOT NULL, potential SMALLINT NOT NULL,
+                feasibility SMALLINT NOT NULL, revision INTEGER NOT NULL, submission VARCHAR(32) NOT NULL,
+                submitted_at DATETIME NOT NULL);
+            INSERT INTO workshop_sessions VALUES (1, 'Gammel', 'aB3-xY_9kLmN0pQr', 'open', 1, '2025-01-01 10:00:00',
+                '2025-01-01 10:00:00');
+            INSERT INTO workshop_areas VALUES (1, 'Vei', 'Teknisk', 0);
+            INSERT INTO workshop_groups VALUES (1, 'Lag A', 0), (1, 'Lag B', 1);
+        """)
+    with WorkshopStore(f"sqlite:///{path}", facilitator_pin=PIN) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        old = store.join("aB3-xY_9kLmN0pQr").session  # the old, case-sensitive code still works
+        assert old.name == "Gammel" and old.areas_en == (("", ""),) and not old.lock_devices
+        assert [g for g, _ in old.group_codes] == ["Lag A", "Lag B"]
+        assert store.submit(old.group_code("Lag B"), None, {"Vei": (4, 5)}).group == "Lag B"
+        with pytest.raises(AccessDenied):
+            store.join("AB3-XY_9KLMN0PQR")
