@@ -22,7 +22,11 @@ if group is None:
     st.info(t("ui.workshop.pick_group", language), icon=":material/group:")
     st.stop()
 
-current = store.current_scores(session)
+try:
+    current = store.current_scores(session)
+except WorkshopError as error:  # the database went away after the session was read: a message, no traceback
+    wp.show_error(error, language)
+    st.stop()
 mine = current[current["group"] == group].set_index("area")
 receipt = st.session_state.pop("_workshop_receipt", None)
 if receipt and receipt[0] == (session.id, group):
