@@ -1,15 +1,18 @@
-"""All four benchmarks in sequence (`make bench`); each prints its own figures and ratios.
+"""All five benchmarks in sequence (`make bench`); each prints its own figures and ratios.
 
 1. core_scale.py         — core vs numpy floor vs naive crosstab loop, 10³…10⁶ respondents
 2. browser_latency.py    — filter change and first chart in Chromium, ours vs a minimal app
 3. upload_parse.py       — 100 000-row workbook: load_upload vs calamine's bare read
 4. concurrent_viewers.py — 10, 25, 50 viewers for 120 s each against one server
+5. load_replicas.py      — simulated viewers: capacity of one replica per core and of two
+                           behind HAProxy, Chromium cross-check, kill -9 of a replica
 
 Each runs in its own process (so one's memory does not weigh on the next). Run time: on an
-idle 2-core machine the full run should take about 20 minutes (an estimate: 4 alone is at
-least 7 — a single-user minute and 3 × 120 s plus loads — and 2 needs ~60 page loads); on the
-loaded machine of docs/performance.md the shortened runs took ~45 minutes in all. `--quick`
-runs smaller versions (1: up to 10⁵; 2: 8 samples; 3: 20 000 rows; 4: 20 s rounds).
+idle 2-core machine 1–4 should take about 20 minutes (an estimate: 4 alone is at least 7 — a
+single-user minute and 3 × 120 s plus loads — and 2 needs ~60 page loads) and 5 another 40–60
+(rounds of 120 s until each capacity is found, the cross-check, the kill); on the loaded
+machine of docs/performance.md the shortened runs of 1–4 took ~45 minutes in all. `--quick`
+runs smaller versions (1: up to 10⁵; 2: 8 samples; 3: 20 000 rows; 4 and 5: 20 s rounds).
 Run a benchmark alone for its own options.
 """
 
@@ -28,22 +31,24 @@ FULL = [
     ("browser_latency.py", []),
     ("upload_parse.py", []),
     ("concurrent_viewers.py", []),
+    ("load_replicas.py", []),
 ]
 QUICK = [
     ("core_scale.py", ["--sizes", "1000,10000,100000"]),
     ("browser_latency.py", ["--samples", "8", "--cold-samples", "4"]),
     ("upload_parse.py", ["--rows", "20000", "--repeat", "2"]),
     ("concurrent_viewers.py", ["--quick"]),
+    ("load_replicas.py", ["--quick"]),
 ]
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller versions of every benchmark")
-    parser.add_argument("--only", default="", help="comma-separated numbers (1-4) of the benchmarks to run")
+    parser.add_argument("--only", default="", help="comma-separated numbers (1-5) of the benchmarks to run")
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
-    chosen = {int(n) for n in args.only.split(",") if n} or {1, 2, 3, 4}
+    chosen = {int(n) for n in args.only.split(",") if n} or set(range(1, len(plan) + 1))
     failed = []
     started = time.monotonic()
     for number, (script, options) in enumerate(plan, start=1):

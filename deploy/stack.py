@@ -108,6 +108,7 @@ class Replica:
     port: int
     cpus: str | None = None
     pid: int | None = None
+    process: subprocess.Popen | None = field(default=None, repr=False, compare=False)  # when started here
 
     @property
     def url(self) -> str:
@@ -118,7 +119,9 @@ class Replica:
         return f"--server.port {self.port}"
 
     def alive(self) -> bool:
-        return _alive(self.pid, self.marker)
+        if self.process is not None and self.process.pid == self.pid:  # started by us: ask the process
+            return self.process.poll() is None
+        return _alive(self.pid, self.marker)  # from the state file: is that pid still our replica?
 
 
 @dataclass
@@ -228,7 +231,7 @@ class Stack:
         with open(self.logs / f"replica-{replica.name}.log", "ab") as log:
             process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                        env=self.replica_environment(), start_new_session=True)
-        replica.pid = process.pid
+        replica.pid, replica.process = process.pid, process
 
     def _wait_healthy(self, replica: Replica, deadline: float) -> None:
         while time.monotonic() < deadline:
@@ -303,7 +306,10 @@ class Stack:
         replica = self.replica(name)
         if replica.alive():
             _signal_group(replica.pid, signal.SIGKILL)
-            _reap(replica.pid)
+            if replica.process is not None:
+                replica.process.wait(timeout=10)
+            else:
+                _reap(replica.pid)
 
     def start_replica(self, name: str, timeout: float = 120) -> None:
         """Start a stopped (or killed) replica again on its port."""

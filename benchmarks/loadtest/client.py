@@ -324,7 +324,8 @@ class StreamlitClient:
             pass
         finally:
             if self.done is not None and not self.done.done():
-                self.done.set_exception(Disconnected("connection closed during a run"))
+                why = f"code {ws.close_code}" + (f" {ws.close_reason}" if ws.close_reason else "")
+                self.done.set_exception(Disconnected(f"connection closed during a run ({why})"))
 
     def _handle(self, data: bytes) -> None:
         now = time.perf_counter()

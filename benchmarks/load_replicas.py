@@ -1,0 +1,313 @@
+"""Benchmark 5 — many viewers, one replica per core, two replicas behind HAProxy, kill -9.
+
+The viewers are the load generator's simulated browsers (benchmarks/loadtest/: Streamlit's
+own websocket protocol, a few kB of Python state each), not Chromium, so the load costs
+little and is measured apart from the server: the replicas are pinned to their own CPUs
+with `taskset`, the generator (and HAProxy, PostgreSQL) to the others. The set-up is
+`deploy.stack.Stack`, the one `python -m deploy up` starts, on free ports.
+
+1. **Load, one replica on one core** (through HAProxy, PostgreSQL for the workshop store):
+   (a) Erfaringer: N viewers each change the Kommune filter every 5–10 s for `--duration`;
+   (b) the presenter view of a live session (`/verksted_visning?kode=…`, 9 groups' scores):
+       N viewers, its fragment reruns every 3 s and a quadrant switch every 5–10 s.
+   Per N: p50/p95 from request to `script_finished` (and to the last delta), errors, the
+   replica's resident memory. The single-viewer round is the reference; the **capacity** is
+   the N at which p95 reaches 2× its p95 (interpolated between rounds). Targets at N = 50:
+   0 errors, p95 ≤ 2× the single viewer's.
+   Cross-check: 2 simulated and 2 Chromium viewers at once doing the same change — their
+   rerun times should agree within noise (Chromium's: click → chart shows new numbers).
+2. **Two replicas behind HAProxy on two cores**: the Erfaringer rounds again; capacity ratio
+   against 1 (target ≥ 1.8×). Then kill -9 of the replica serving most of 20 viewers and 9
+   workshop groups (`loadtest.faults.replica_kill`): every broken promise is listed; its
+   viewers' reconnect and resume times are printed.
+
+Run: `python benchmarks/load_replicas.py [--quick] [--duration 120] [--sizes 1,2,4,8,12,16,24,32,50]`
+(`make bench-load`). On a 2-core machine the generator shares the second core with the second
+replica in part 2, which then understates the two replicas (it says so).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+for folder in (ROOT, HERE):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+from browser_support_path import median, p95, rss_bytes  # noqa: E402
+from benchmarks.loadtest.actors import Recorder, presenter, viewer  # noqa: E402
+from benchmarks.loadtest.client import StreamlitClient  # noqa: E402
+from benchmarks.loadtest.faults import group_names, open_workshop, replica_kill  # noqa: E402
+from deploy.stack import PIN_ENV, Stack  # noqa: E402
+
+PIN = "benchmark-pin"
+TARGET_N = 50
+TARGET_RATIO = 2.0
+TARGET_SCALING = 1.8
+
+
+@dataclass
+class Round:
+    scenario: str
+    n: int
+    reruns: list[float] = field(default_factory=list)  # request → script_finished
+    deltas: list[float] = field(default_factory=list)  # request → last delta
+    ticks: list[float] = field(default_factory=list)  # the presenter view's fragment reruns
+    loads: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    rss_idle: int = 0
+    rss_peak: int = 0
+
+
+def plan_cpus() -> dict:
+    """Which CPUs the replicas and the load get: replicas first, the load on the rest."""
+    cpus = sorted(os.sched_getaffinity(0))
+    notes = []
+    if len(cpus) == 1:
+        notes.append("one CPU only: nothing can be pinned apart; every figure includes the load generator")
+        return {"one": [None], "two": [None, None], "load_one": None, "load_two": None, "notes": notes}
+    two = [str(cpus[0]), str(cpus[1])]
+    load_one = cpus[1:]
+    load_two = cpus[2:] or cpus[1:2]
+    if len(cpus) == 2:
+        notes.append(f"2 CPUs: in part 2 the load generator shares CPU {cpus[1]} with the second replica, "
+                     "so the two-replica capacity is understated")
+    return {"one": [str(cpus[0])], "two": two, "load_one": load_one, "load_two": load_two, "notes": notes}
+
+
+def pin_load(cpus) -> None:
+    if cpus:
+        os.sched_setaffinity(0, set(cpus))
+
+
+async def sample_rss(pids: list[int], result: Round, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        result.rss_peak = max(result.rss_peak, sum(rss_bytes(pid) for pid in pids))
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=0.5)
+        except asyncio.TimeoutError:
+            pass
+
+
+async def run_round(stack: Stack, scenario: str, n: int, duration: float, code: str = "",
+                    timeout: float = 60.0) -> Round:
+    result = Round(scenario, n)
+    pids = [r.pid for r in stack.members]
+    await asyncio.sleep(2)  # the previous round's sessions close
+    result.rss_idle = sum(rss_bytes(pid) for pid in pids)
+    recorder, stop, sampling = Recorder(), asyncio.Event(), asyncio.Event()
+    sampler = asyncio.create_task(sample_rss(pids, result, sampling))
+    ramp = min(10.0, duration / 4)
+
+    async def one(i: int) -> None:
+        await asyncio.sleep(ramp * i / max(n, 1))  # viewers arrive over `ramp` seconds
+        if scenario == "presenter":
+            await presenter(f"p{i}", stack.url, code, recorder, stop, seed=i, timeout=timeout)
+        else:
+            await viewer(f"v{i}", stack.url, recorder, stop, seed=i, timeout=timeout)
+
+    tasks = [asyncio.create_task(one(i)) for i in range(n)]
+    await asyncio.sleep(ramp + duration)
+    stop.set()
+    await asyncio.gather(*tasks)
+    sampling.set()
+    await sampler
+    change = "widget:kvadrant" if scenario == "presenter" else "widget:kommune"
+    result.reruns = [s.seconds for s in recorder.samples if s.kind == change]
+    result.deltas = [s.to_last_delta for s in recorder.samples if s.kind == change]
+    result.ticks = [s.seconds for s in recorder.samples if s.kind == "tick"]
+    result.loads = [s.seconds for s in recorder.samples if s.kind in ("load", "reload")]
+    result.errors = [f"{e.what}: {e.detail[:120]}" for e in recorder.events if e.what in ("error", "disconnect")]
+    return result
+
+
+HEADER = (f"{'scenario':<11} {'N':>3} {'reruns':>6} {'err':>4} {'p50 s':>6} {'p95 s':>6} {'p95 Δ s':>7} {'×1 p95':>7} "
+          f"{'ticks':>5} {'tick p95':>8} {'load p50':>8} {'RSS MB':>7} {'MB/view':>7}")
+
+
+def row(r: Round, base: float) -> str:
+    per_viewer = (r.rss_peak - r.rss_idle) / r.n / 1e6 if r.n else float("nan")
+    ratio = p95(r.reruns) / base if r.reruns and base == base else float("nan")
+    return (f"{r.scenario:<11} {r.n:>3} {len(r.reruns):>6} {len(r.errors):>4} {median(r.reruns):>6.2f} "
+            f"{p95(r.reruns):>6.2f} {p95(r.deltas):>7.2f} {ratio:>6.2f}× {len(r.ticks):>5} {p95(r.ticks):>8.2f} "
+            f"{median(r.loads):>8.2f} {r.rss_peak / 1e6:>7.0f} {per_viewer:>7.1f}")
+
+
+def capacity(rounds: list[Round]) -> tuple[float, str]:
+    """The N at which p95 reaches 2× the single viewer's (linear between the rounds around it)."""
+    base = p95(rounds[0].reruns)
+    points = [(r.n, p95(r.reruns) / base) for r in rounds if r.reruns]
+    for (n0, q0), (n1, q1) in zip(points, points[1:]):
+        if q0 < TARGET_RATIO <= q1:
+            return n0 + (TARGET_RATIO - q0) * (n1 - n0) / (q1 - q0), f"between N={n0} ({q0:.2f}×) and N={n1} ({q1:.2f}×)"
+    if points and points[-1][1] < TARGET_RATIO:
+        return float("inf"), f"not reached up to N={points[-1][0]} ({points[-1][1]:.2f}×)"
+    return float(points[0][0]) if points else float("nan"), "at the first round already"
+
+
+async def capacity_rounds(stack: Stack, scenario: str, sizes: list[int], duration: float, code: str = "",
+                          log=print) -> list[Round]:
+    """The single viewer first, then growing N until p95 passes 2× (then straight to the largest size)."""
+    rounds = [await run_round(stack, scenario, 1, duration, code)]
+    base = p95(rounds[0].reruns)
+    log(row(rounds[0], base))
+    passed = False
+    for n in sizes:
+        if n <= 1 or (passed and n != sizes[-1]):
+            continue
+        rounds.append(await run_round(stack, scenario, n, duration, code))
+        log(row(rounds[-1], base))
+        passed = passed or (bool(rounds[-1].reruns) and p95(rounds[-1].reruns) >= TARGET_RATIO * base)
+    return rounds
+
+
+async def warm(stack: Stack, code: str) -> None:
+    """Each replica runs Erfaringer and the presenter view once (imports, caches)."""
+    for replica in stack.members:
+        for path, query in (("erfaringer", ""), ("verksted_visning", f"kode={code}")):
+            client = StreamlitClient(replica.url, timeout=180)
+            try:
+                await client.open(path, query)
+            finally:
+                await client.close()
+
+
+def live_session(stack: Stack) -> str:
+    """A live workshop in the stack's store with every group's scores (for the presenter view)."""
+    store, session = open_workshop(stack, PIN, 9, "Benchmark")
+    for i, name in enumerate(group_names(9)):
+        store.submit(session.join_code, name, {area: (1 + (i + a) % 10, 1 + (2 * i + a) % 10)
+                                              for a, area in enumerate(session.area_names)})
+    store.dispose()
+    return session.join_code
+
+
+async def cross_check(stack: Stack, duration: float) -> tuple[Round, dict]:
+    """2 simulated and 2 Chromium viewers at once, the same filter change."""
+    chromium = subprocess.Popen([sys.executable, str(HERE / "loadtest" / "chromium_viewers.py"), "--url", stack.url,
+                                 "--viewers", "2", "--duration", str(duration)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    simulated = await run_round(stack, "crosscheck", 2, duration)
+    output, _ = await asyncio.to_thread(chromium.communicate)
+    try:
+        browser = json.loads(output.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        browser = {"reruns": [], "errors": [f"chromium_viewers.py exited with {chromium.returncode}"]}
+    return simulated, browser
+
+
+def start_stack(directory: Path, replicas: int, cpus: list, load_cpus) -> Stack:
+    stack = Stack.free_ports(directory / f"r{replicas}", replicas=replicas, replica_cpus=cpus,
+                             balancer_cpus=",".join(map(str, load_cpus)) if load_cpus else None,
+                             env={PIN_ENV: PIN, "WORKSHOP_REFRESH_SECONDS": "3"})
+    (directory / f"r{replicas}").mkdir(parents=True, exist_ok=True)
+    (directory / f"r{replicas}").chmod(0o755)
+    return stack.up()
+
+
+async def main_async(args) -> int:
+    cpus = plan_cpus()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    duration = args.duration
+    print(f"Benchmark 5 — simulated viewers (Streamlit's websocket protocol) against replicas behind HAProxy; "
+          f"{duration:.0f} s per round, N = {sizes}; replicas on CPU {cpus['one']} (part 1) and {cpus['two']} "
+          f"(part 2), load on {cpus['load_one']} / {cpus['load_two']}; load average {os.getloadavg()[0]:.1f}")
+    for note in cpus["notes"]:
+        print(f"note: {note}")
+    directory = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    directory.chmod(0o755)
+    try:
+        return await measure(args, cpus, sizes, duration, directory)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+async def measure(args, cpus: dict, sizes: list[int], duration: float, directory: Path) -> int:
+    summary = {}
+
+    # ---- part 1: one replica on one core
+    pin_load(cpus["load_one"])
+    stack = start_stack(directory, 1, cpus["one"], cpus["load_one"])
+    try:
+        code = live_session(stack)
+        await warm(stack, code)
+        print("\n1. one replica on one core\n" + HEADER, flush=True)
+        one = await capacity_rounds(stack, "erfaringer", sizes, duration)
+        presenters = await capacity_rounds(stack, "presenter", sizes, duration, code)
+        simulated, browser = await cross_check(stack, max(duration, 60.0))
+    finally:
+        stack.down()
+    summary["one"], summary["presenter"] = capacity(one), capacity(presenters)
+
+    # ---- part 2: two replicas on two cores
+    pin_load(cpus["load_two"])
+    stack = start_stack(directory, 2, cpus["two"], cpus["load_two"])
+    try:
+        code = live_session(stack)
+        await warm(stack, code)
+        print("\n2. two replicas behind HAProxy\n" + HEADER, flush=True)
+        two_sizes = sorted({*sizes, *(2 * n for n in sizes if 2 * n <= 2 * sizes[-1])})
+        two = await capacity_rounds(stack, "erfaringer", two_sizes, duration)
+        print(f"\n   kill -9 under {args.kill_viewers} viewers and 9 workshop groups", flush=True)
+        killed = await replica_kill(stack, PIN, viewers=args.kill_viewers, groups=9,
+                                    log=lambda line: print(line, flush=True))
+    finally:
+        stack.down()
+    summary["two"] = capacity(two)
+
+    # ---- summary
+    print("\nsummary (figures from this run only; the machine's other load shows in the load average above)")
+    for label, rounds in (("Erfaringer, 1 replica", one), ("presenter view, 1 replica", presenters),
+                          ("Erfaringer, 2 replicas", two)):
+        largest = rounds[-1]
+        ratio = p95(largest.reruns) / p95(rounds[0].reruns) if largest.reruns else float("nan")
+        print(f"  {label}: at N={largest.n} {len(largest.errors)} errors (target 0), p95 {ratio:.2f}× the single "
+              f"viewer's (target ≤ {TARGET_RATIO}×): {'holds' if not largest.errors and ratio <= TARGET_RATIO else 'misses'}")
+    for key, label in (("one", "Erfaringer, 1 replica"), ("presenter", "presenter view, 1 replica"),
+                       ("two", "Erfaringer, 2 replicas")):
+        value, how = summary[key]
+        print(f"  capacity (p95 = {TARGET_RATIO}× single viewer), {label}: {value:.1f} viewers ({how})")
+    scaling = summary["two"][0] / summary["one"][0] if summary["one"][0] else float("nan")
+    print(f"  two replicas / one: {scaling:.2f}× (target ≥ {TARGET_SCALING}×): "
+          f"{'holds' if scaling >= TARGET_SCALING else 'misses'}")
+    print(f"  cross-check, same change at the same time: simulated p50 {median(simulated.reruns):.2f} s, p95 "
+          f"{p95(simulated.reruns):.2f} s (n={len(simulated.reruns)}); Chromium p50 {median(browser['reruns']):.2f} s, "
+          f"p95 {p95(browser['reruns']):.2f} s (n={len(browser['reruns'])}, {len(browser['errors'])} errors); "
+          f"Chromium / simulated p50 {median(browser['reruns']) / median(simulated.reruns):.2f}×")
+    resumed = sorted(killed.resumed.values())
+    print(f"  kill -9 of {killed.victim}: {len(killed.on_victim)} on it, {len(killed.resumed)} resumed "
+          f"(p50 {median(resumed):.1f} s, max {max(resumed, default=float('nan')):.1f} s after the kill; "
+          f"websocket back after p50 {median(list(killed.reconnected.values())):.1f} s); "
+          f"{len(killed.problems())} problems (target 0)")
+    for problem in killed.problems()[:20]:
+        print(f"    - {problem}")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1,2,4,8,12,16,24,32,50",
+                        help="viewers per round after the single viewer; stops growing once p95 passes 2×, "
+                             "then runs the largest")
+    parser.add_argument("--duration", type=float, default=120, help="seconds per round (default 120)")
+    parser.add_argument("--kill-viewers", type=int, default=20, help="viewers during the kill -9 (plus 9 groups)")
+    parser.add_argument("--quick", action="store_true", help="20 s rounds, N up to 16, 10 viewers at the kill")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.duration, args.sizes, args.kill_viewers = 20.0, "1,4,8,16", 10
+    return asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
