@@ -207,13 +207,23 @@ async def cross_check(stack: Stack, duration: float) -> tuple[Round, dict]:
     return simulated, browser
 
 
-def start_stack(directory: Path, replicas: int, cpus: list, load_cpus) -> Stack:
+async def start_stack(directory: Path, replicas: int, cpus: list, load_cpus) -> tuple[Stack, str]:
+    """Pin this process (the load) to `load_cpus`, start the replicas on `cpus` behind HAProxy,
+    open a live workshop and warm every replica; the stack and the workshop's join code."""
+    pin_load(load_cpus)
     stack = Stack.free_ports(directory / f"r{replicas}", replicas=replicas, replica_cpus=cpus,
                              balancer_cpus=",".join(map(str, load_cpus)) if load_cpus else None,
                              env={PIN_ENV: PIN, "WORKSHOP_REFRESH_SECONDS": "3"})
     (directory / f"r{replicas}").mkdir(parents=True, exist_ok=True)
     (directory / f"r{replicas}").chmod(0o755)
-    return stack.up()
+    stack.up()
+    try:
+        code = live_session(stack)
+        await warm(stack, code)
+    except BaseException:
+        stack.down()
+        raise
+    return stack, code
 
 
 async def main_async(args) -> int:
@@ -237,11 +247,8 @@ async def measure(args, cpus: dict, sizes: list[int], duration: float, directory
     summary = {}
 
     # ---- part 1: one replica on one core
-    pin_load(cpus["load_one"])
-    stack = start_stack(directory, 1, cpus["one"], cpus["load_one"])
+    stack, code = await start_stack(directory, 1, cpus["one"], cpus["load_one"])
     try:
-        code = live_session(stack)
-        await warm(stack, code)
         print("\n1. one replica on one core\n" + HEADER, flush=True)
         one = await capacity_rounds(stack, "erfaringer", sizes, duration)
         presenters = await capacity_rounds(stack, "presenter", sizes, duration, code)
@@ -251,11 +258,8 @@ async def measure(args, cpus: dict, sizes: list[int], duration: float, directory
     summary["one"], summary["presenter"] = capacity(one), capacity(presenters)
 
     # ---- part 2: two replicas on two cores
-    pin_load(cpus["load_two"])
-    stack = start_stack(directory, 2, cpus["two"], cpus["load_two"])
+    stack, code = await start_stack(directory, 2, cpus["two"], cpus["load_two"])
     try:
-        code = live_session(stack)
-        await warm(stack, code)
         print("\n2. two replicas behind HAProxy\n" + HEADER, flush=True)
         two_sizes = sorted({*sizes, *(2 * n for n in sizes if 2 * n <= 2 * sizes[-1])})
         two = await capacity_rounds(stack, "erfaringer", two_sizes, duration)
@@ -285,8 +289,8 @@ async def measure(args, cpus: dict, sizes: list[int], duration: float, directory
           f"{p95(simulated.reruns):.2f} s (n={len(simulated.reruns)}); Chromium p50 {median(browser['reruns']):.2f} s, "
           f"p95 {p95(browser['reruns']):.2f} s (n={len(browser['reruns'])}, {len(browser['errors'])} errors); "
           f"Chromium / simulated p50 {median(browser['reruns']) / median(simulated.reruns):.2f}×")
-    resumed = sorted(killed.resumed.values())
-    print(f"  kill -9 of {killed.victim}: {len(killed.on_victim)} on it, {len(killed.resumed)} resumed "
+    resumed = sorted(seconds for actor, seconds in killed.resumed.items() if actor in killed.on_victim)
+    print(f"  kill -9 of {killed.victim}: {len(killed.on_victim)} on it, {len(resumed)} of them resumed "
           f"(p50 {median(resumed):.1f} s, max {max(resumed, default=float('nan')):.1f} s after the kill; "
           f"websocket back after p50 {median(list(killed.reconnected.values())):.1f} s); "
           f"{len(killed.problems())} problems (target 0)")
