@@ -44,6 +44,7 @@ class Sample:
     fingerprint: str
     after_disconnect: bool = False
     messages: int = 0
+    to_first_chart: float | None = None
 
 
 @dataclass
@@ -134,7 +135,7 @@ class Actor:
             self.recorder.event(self.name, "error", client.replica, f"exception on {client.path}: {message[:200]}")
         self.recorder.samples.append(Sample(
             self.name, run.kind, run.seconds, run.to_last_delta, time.monotonic(), client.replica, client.path,
-            client.query_string, run.fingerprint(), resumed, run.messages))
+            client.query_string, run.fingerprint(), resumed, run.messages, run.to_first_chart))
         if resumed:
             self.recorder.event(self.name, "resumed", client.replica, run.kind,
                                 seconds=time.monotonic() - self.disconnected_at)
