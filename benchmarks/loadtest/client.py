@@ -229,6 +229,7 @@ class StreamlitClient:
         self.query = urllib.parse.parse_qsl(query, keep_blank_values=True) if isinstance(query, str) else list(query)
         self.states.clear()
         self.widgets.clear()
+        self.auto_reruns.clear()  # a page load forgets the old page's fragment timers
         self.session_id = ""
         self.page_hash = ""
         sent = time.perf_counter()
