@@ -19,9 +19,10 @@ with `taskset`, the generator (and HAProxy, PostgreSQL) to the others. The set-u
    request → script finished (the browser was seen to draw the chart at about the run's end,
    although its delta arrives early; both are printed).
 2. **Two replicas behind HAProxy on two cores**: the Erfaringer rounds again; capacity ratio
-   against 1 (target ≥ 1.8×). Then kill -9 of the replica serving most of 20 viewers and 9
-   workshop groups (`loadtest.faults.replica_kill`): every broken promise is listed; its
-   viewers' reconnect and resume times are printed.
+   against 1 (target ≥ 1.8×). Then kill -9 of the replica serving most of as many viewers as
+   the two replicas' capacity (`--kill-viewers`) and 9 workshop groups
+   (`loadtest.faults.replica_kill`): every broken promise is listed; its viewers' reconnect
+   and resume times are printed.
 
 Run: `python benchmarks/load_replicas.py [--quick] [--duration 120] [--sizes 1,2,4,8,12,16,24,32,50]`
 (`make bench-load`). On a 2-core machine the generator shares the second core with the second
@@ -39,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,6 +143,13 @@ HEADER = (f"{'scenario':<11} {'N':>3} {'reruns':>6} {'err':>4} {'p50 s':>6} {'p9
           f"{'ticks':>5} {'tick p95':>8} {'load p50':>8} {'RSS MB':>7} {'MB/view':>7}")
 
 
+def error_kinds(r: Round) -> str:
+    """What went wrong in a round, most frequent first (numbers and ids stripped)."""
+    kinds = Counter(" ".join(word for word in error.split() if not any(c.isdigit() for c in word))[:80]
+                    for error in r.errors)
+    return "; ".join(f"{kind} ×{count}" for kind, count in kinds.most_common(4))
+
+
 def row(r: Round, base: float) -> str:
     per_viewer = (r.rss_peak - r.rss_idle) / r.n / 1e6 if r.n else float("nan")
     ratio = p95(r.reruns) / base if r.reruns and base == base else float("nan")
@@ -173,7 +182,7 @@ async def capacity_rounds(stack: Stack, scenario: str, sizes: list[int], duratio
         if n <= 1 or (passed and n != sizes[-1]):
             continue
         rounds.append(await run_round(stack, scenario, n, duration, code))
-        log(row(rounds[-1], base))
+        log(row(rounds[-1], base) + (f"\n{'':>16}errors: {error_kinds(rounds[-1])}" if rounds[-1].errors else ""))
         passed = passed or (bool(rounds[-1].reruns) and p95(rounds[-1].reruns) >= TARGET_RATIO * base)
     return rounds
 
@@ -273,12 +282,13 @@ async def measure(args, cpus: dict, sizes: list[int], duration: float, directory
         print("\n2. two replicas behind HAProxy\n" + HEADER, flush=True)
         two_sizes = sorted({*sizes, *(2 * n for n in sizes if 2 * n <= 2 * sizes[-1])})
         two = await capacity_rounds(stack, "erfaringer", two_sizes, duration)
-        print(f"\n   kill -9 under {args.kill_viewers} viewers and 9 workshop groups", flush=True)
-        killed = await replica_kill(stack, PIN, viewers=args.kill_viewers, groups=9,
-                                    log=lambda line: print(line, flush=True))
+        summary["two"] = capacity(two)
+        found = summary["two"][0]
+        viewers = args.kill_viewers or (max(4, min(50, round(found))) if found == found else 20)  # NaN: no rerun
+        print(f"\n   kill -9 under {viewers} viewers (the two replicas' capacity) and 9 workshop groups", flush=True)
+        killed = await replica_kill(stack, PIN, viewers=viewers, groups=9, log=lambda line: print(line, flush=True))
     finally:
         stack.down()
-    summary["two"] = capacity(two)
 
     # ---- summary
     print("\nsummary (figures from this run only; the machine's other load shows in the load average above)")
@@ -320,11 +330,12 @@ def main(argv=None) -> int:
                         help="viewers per round after the single viewer; stops growing once p95 passes 2×, "
                              "then runs the largest")
     parser.add_argument("--duration", type=float, default=120, help="seconds per round (default 120)")
-    parser.add_argument("--kill-viewers", type=int, default=20, help="viewers during the kill -9 (plus 9 groups)")
-    parser.add_argument("--quick", action="store_true", help="20 s rounds, N up to 16, 10 viewers at the kill")
+    parser.add_argument("--kill-viewers", type=int, default=0,
+                        help="viewers during the kill -9 (plus 9 groups); default: the two replicas' capacity")
+    parser.add_argument("--quick", action="store_true", help="20 s rounds, N up to 16")
     args = parser.parse_args(argv)
     if args.quick:
-        args.duration, args.sizes, args.kill_viewers = 20.0, "1,4,8,16", 10
+        args.duration, args.sizes = 20.0, "1,4,8,16"
     return asyncio.run(main_async(args))
 
 

@@ -81,12 +81,15 @@ def check_workshop(store, session, acks: list[Ack], groups: list[str]) -> list[s
     return problems
 
 
-async def wait_for(condition, timeout: float, what: str, poll: float = 0.5) -> None:
+async def wait_for(condition, timeout: float, what: str, late: list[str], poll: float = 0.5) -> bool:
+    """Wait until `condition()`; after `timeout` note in `late` what did not happen, and go on."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise TimeoutError(f"gave up after {timeout:.0f} s waiting for {what}")
+            late.append(f"gave up after {timeout:.0f} s waiting for {what}")
+            return False
         await asyncio.sleep(poll)
+    return True
 
 
 def _staggered(delay: float, coroutine):
@@ -111,6 +114,7 @@ class KillReport:
     views_checked: int = 0
     newcomers: dict[str, str] = field(default_factory=dict)  # viewer started after the restart → its replica
     workshop_problems: list[str] = field(default_factory=list)
+    late: list[str] = field(default_factory=list)  # waits that timed out
     acks: int = 0
 
     @property
@@ -133,7 +137,7 @@ class KillReport:
                          f"({sample.kind}{', after the reconnect' if sample.after_disconnect else ''})")
         if self.newcomers and self.victim not in self.newcomers.values():
             found.append(f"no new viewer reached the restarted {self.victim} ({self.newcomers})")
-        return found + self.workshop_problems
+        return self.late + found + self.workshop_problems
 
 
 async def replica_kill(stack, pin: str, *, viewers: int = 20, groups: int = 9, newcomers: int = 4,
@@ -160,9 +164,10 @@ async def replica_kill(stack, pin: str, *, viewers: int = 20, groups: int = 9, n
             return any(a.group == names[int(actor.split("-")[1]) - 1] for a in recorder.acks)
         return any(s.actor == actor and s.kind not in ("load", "reload") for s in recorder.samples)
 
+    late: list[str] = []
     try:
         await wait_for(lambda: all(active(a) for a in actors), warm_timeout, "every viewer to change a filter "
-                       "and every group to have a submission acknowledged")
+                       "and every group to have a submission acknowledged (killing anyway)", late)
         where = {}
         for sample in recorder.samples:
             where[sample.actor] = sample.replica
@@ -173,13 +178,13 @@ async def replica_kill(stack, pin: str, *, viewers: int = 20, groups: int = 9, n
             f"({dict(counts)})")
         kill_at = time.monotonic()
         stack.kill_replica(victim)
-        report = KillReport(victim, on_victim, set(where) - on_victim, kill_at, recorder)
+        report = KillReport(victim, on_victim, set(where) - on_victim, kill_at, recorder, late=late)
 
         def resumed_after_kill() -> dict[str, float]:
             return {e.actor: e.at - kill_at for e in recorder.of("resumed") if e.at > kill_at}
 
         await wait_for(lambda: on_victim <= set(resumed_after_kill()), resume_timeout,
-                       f"the {len(on_victim)} viewers and groups of {victim} to resume")
+                       f"the {len(on_victim)} viewers and groups of {victim} to resume", late)
         stack.wait_states({victim: "DOWN"}, timeout=30)
         log(f"  all {len(on_victim)} resumed within {max(resumed_after_kill().values(), default=0):.1f} s; "
             f"starting {victim} again")
@@ -190,7 +195,7 @@ async def replica_kill(stack, pin: str, *, viewers: int = 20, groups: int = 9, n
             tasks.append(_staggered(0.5 * i, viewer(name, stack.url, recorder, stop, seed=200 + i,
                                                     interval=interval, timeout=timeout)))
         await wait_for(lambda: all(any(s.actor == n for s in recorder.samples) for n in later), warm_timeout,
-                       "the new viewers' first page")
+                       "the new viewers' first page", late)
         await asyncio.sleep(settle)
     finally:
         stop.set()
@@ -254,9 +259,10 @@ async def postgres_restart(stack, pin: str, *, groups: int = 9, presenters: int 
              for i, name in enumerate(names)]
     tasks += [_staggered(0.5 * i, presenter(f"presenter-{i + 1}", stack.url, session.join_code, recorder, stop,
                                             seed=400 + i, timeout=timeout)) for i in range(presenters)]
+    late: list[str] = []
     try:
         await wait_for(lambda: {a.group for a in recorder.acks} == set(names), warm_timeout,
-                       "every group to have a submission acknowledged")
+                       "every group to have a submission acknowledged (restarting anyway)", late)
         down_at = time.monotonic()
         stack.postgres.stop()
         log(f"  PostgreSQL stopped for {down_seconds:.0f} s while {groups} groups submit")
@@ -264,7 +270,7 @@ async def postgres_restart(stack, pin: str, *, groups: int = 9, presenters: int 
         stack.postgres.start()
         up_at = time.monotonic()
         await wait_for(lambda: {a.group for a in recorder.acks if a.at > up_at} == set(names), warm_timeout,
-                       "every group to have a submission acknowledged after the restart")
+                       "every group to have a submission acknowledged after the restart", late)
     finally:
         stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -272,6 +278,6 @@ async def postgres_restart(stack, pin: str, *, groups: int = 9, presenters: int 
     report = RestartReport(down_at, up_at, recorder, clear, failures=recorder.of("failure"),
                            errors=recorder.of("error"), acked_after={a.group for a in recorder.acks if a.at > up_at},
                            groups=names)
-    report.workshop_problems = check_workshop(store, session, recorder.acks, names)
+    report.workshop_problems = late + check_workshop(store, session, recorder.acks, names)
     store.dispose()
     return report
