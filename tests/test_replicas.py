@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,13 @@ PIN = "replica-test-pin"
 LOGS = Path(__file__).resolve().parent.parent / "test-artifacts" / "replicas"
 
 
+def run(coroutine):
+    """Run the load generator in a thread of its own: in a whole test session the browser tests'
+    Playwright (sync API) keeps an event loop running in the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 @pytest.fixture(scope="module")
 def stack():
     missing = [name for name, found in (("haproxy", haproxy_binary()), ("PostgreSQL", find_bindir())) if not found]
@@ -47,7 +55,7 @@ def stack():
     running = Stack.free_ports(directory, replicas=2, env={PIN_ENV: PIN, "WORKSHOP_REFRESH_SECONDS": "3"})
     try:
         running.up()
-        asyncio.run(warm(running))
+        run(warm(running))
         yield running
     finally:
         running.down()
@@ -73,7 +81,7 @@ def test_haproxy_accepts_the_configuration(stack):
 
 
 def test_kill_9_of_a_replica_under_load(stack):
-    report = asyncio.run(replica_kill(stack, PIN, viewers=20, groups=9))
+    report = run(replica_kill(stack, PIN, viewers=20, groups=9))
     assert report.on_victim and report.elsewhere, "both replicas had viewers"
     assert report.problems() == []
     assert set(report.resumed) == report.on_victim
@@ -97,7 +105,7 @@ def test_a_fresh_replica_serves_simultaneous_first_visitors():
 
     process, url = start_streamlit(log_name="fresh-replica.log")
     try:
-        runs = asyncio.run(visit(url))
+        runs = run(visit(url))
     finally:
         stop_process(process)
     assert [run.exceptions for run in runs] == [[]] * 8
@@ -105,7 +113,7 @@ def test_a_fresh_replica_serves_simultaneous_first_visitors():
 
 
 def test_postgresql_restart_during_a_workshop(stack):
-    report = asyncio.run(postgres_restart(stack, PIN, groups=9))
+    report = run(postgres_restart(stack, PIN, groups=9))
     assert report.failures, "some submissions fell into the outage"
     assert report.problems() == []
     assert report.acked_after == set(report.groups)
