@@ -14,6 +14,11 @@ Guarantees, and how they are kept:
 * **Last write wins per group × area**, by an upsert that also bumps a per-cell `revision`.
   The history row is inserted *after* the upsert, while the row lock is held, so the
   history's order per cell is the commit order and its revisions run 1, 2, 3, … without gaps.
+* **Database away.** A server that is down or restarting gives one clear error
+  (`database_unavailable`; for `submit`, `submit_unconfirmed`: not acknowledged, send again —
+  the transaction was rolled back or, if cut off at COMMIT, stored once, and sending the same
+  scores again only repeats them). Pooled connections are checked before use
+  (`pool_pre_ping`), so the first call after a restart works.
 * **Acknowledged means stored.** `submit` returns only after COMMIT. SQLite runs in WAL mode
   with `synchronous=FULL` (the WAL is flushed to disk at every commit) and a busy timeout;
   write transactions start with `BEGIN IMMEDIATE`, so concurrent writers queue for the lock
@@ -81,7 +86,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 
 from analysis import settings
 from analysis.attempts import AttemptLimiter
@@ -505,19 +510,24 @@ class WorkshopStore:
         with self._schema_lock:
             if self._schema_ready:
                 return SCHEMA_VERSION
-            with self._write() as conn:
-                if self.backend == "postgresql":
-                    # Serialise concurrent starts of several replicas (DDL is transactional here).
-                    conn.execute(text("SELECT pg_advisory_xact_lock(824302201)"))
-                schema_version_table.create(conn, checkfirst=True)
-                current = conn.execute(select(func.max(schema_version_table.c.version))).scalar() or 0
-                if current > SCHEMA_VERSION:
-                    raise WorkshopError("schema_too_new", found=current, known=SCHEMA_VERSION)
-                for version in range(current + 1, SCHEMA_VERSION + 1):
-                    MIGRATIONS[version](conn)
-                    conn.execute(schema_version_table.insert().values(version=version, applied_at=_now()))
+            # Retried like a submission: SQLite can report "locked" while another process
+            # switches the file to WAL at the same moment (seen with four stores starting at once).
+            self._retrying(self._migrate)
             self._schema_ready = True
             return SCHEMA_VERSION
+
+    def _migrate(self) -> None:
+        with self._write() as conn:
+            if self.backend == "postgresql":
+                # Serialise concurrent starts of several replicas (DDL is transactional here).
+                conn.execute(text("SELECT pg_advisory_xact_lock(824302201)"))
+            schema_version_table.create(conn, checkfirst=True)
+            current = conn.execute(select(func.max(schema_version_table.c.version))).scalar() or 0
+            if current > SCHEMA_VERSION:
+                raise WorkshopError("schema_too_new", found=current, known=SCHEMA_VERSION)
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[version](conn)
+                conn.execute(schema_version_table.insert().values(version=version, applied_at=_now()))
 
     def schema_version(self) -> int:
         with self._read() as conn:
@@ -543,6 +553,8 @@ class WorkshopStore:
         except WorkshopError:
             raise
         except SQLAlchemyError as err:
+            if _unavailable(err):  # e.g. PostgreSQL restarting: say so, and that trying again is safe
+                raise WorkshopError("database_unavailable") from err
             detail = getattr(err, "orig", None) or err
             raise WorkshopError("database", detail=f"{type(detail).__name__}: {str(detail).splitlines()[0][:200]}") from err
 
@@ -841,7 +853,12 @@ class WorkshopStore:
         if not _code_candidates(join_code):
             raise AccessDenied("unknown_join_code")
         token = str(device or "").strip() or None
-        return self._retrying(lambda: self._submit(join_code, str(group or "").strip(), values, token, complete))
+        try:
+            return self._retrying(lambda: self._submit(join_code, str(group or "").strip(), values, token, complete))
+        except WorkshopError as err:
+            if err.code == "database_unavailable":  # rolled back, or cut off at COMMIT: not acknowledged
+                raise WorkshopError("submit_unconfirmed") from err.__cause__
+            raise
 
     def _submit(self, code: str, group: str, values: dict[str, dict[str, int]], device: str | None,
                 complete: bool) -> Receipt:
@@ -915,6 +932,27 @@ def group_status(info: SessionInfo, scores: pd.DataFrame) -> pd.DataFrame:
         "submitted_at": pd.to_datetime(pd.Series([latest.get(g) for g in info.groups], dtype="object"), utc=True),
         "claimed": [g in claimed for g in info.groups],
     })
+
+
+def _unavailable(err: SQLAlchemyError) -> bool:
+    """The database cannot be reached or cut the connection (down, restarting, network): worth
+    trying again later. pool_pre_ping replaces connections a restart left dead, so this is
+    only raised while the server is away or when it goes away in the middle of a transaction."""
+    if not isinstance(err, OperationalError):
+        return False
+    if err.connection_invalidated:  # cut off during a statement (SQLAlchemy's is_disconnect)
+        return True
+    state = getattr(err.orig, "sqlstate", None) or ""  # PostgreSQL's error class: connection, shutdown
+    if state.startswith(("08", "57P")):
+        return True
+    # A failed connect carries no SQLSTATE: libpq's (and SQLite's) own words tell "not there
+    # now" from a wrong setting (unknown database, bad password), which keeps its detail.
+    text_ = str(err.orig)
+    return any(phrase in text_ for phrase in _AWAY)
+
+
+_AWAY = ("Connection refused", "the database system is starting up", "the database system is shutting down",
+         "server closed the connection", "timeout expired", "could not receive data", "database is locked")
 
 
 def _upsert_statement(backend: str):

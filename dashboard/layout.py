@@ -5,7 +5,10 @@ the numbers come protected from `dashboard.data`, the charts from `dashboard.cha
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -34,10 +37,16 @@ def ensure_entrypoint() -> None:
     `st.navigation` has run once in the process: the first request of a fresh server for
     `/erfaringer` (and every AppTest page switch) would run the page script alone, without
     the entry point. Switching that mode off and rerunning runs `app.py` as it should.
+
+    Whether `app.py` runs is asked of this run itself (is its frame on the call stack?), not of
+    the process-wide mode: several first visitors of a fresh replica (after a restart, its
+    viewers all reconnect at once) start their runs in the old mode, and the first one's
+    `st.navigation` switches the mode off while the others are already inside a page script —
+    those must rerun too (seen as "no key _view" by the replica test).
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    if not _inside_entrypoint():
         PagesManager.uses_pages_directory = False
         st.rerun()
 
@@ -50,6 +59,19 @@ def loaded_survey() -> Survey:
         st.error(markdown_t("ui.error.load", "nb", source=error.source))
         st.markdown("\n".join(f"- {markdown(problem.describe())}" for problem in error.errors[:20]))
         st.stop()
+
+
+ENTRYPOINT = os.path.realpath(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def _inside_entrypoint() -> bool:
+    frame = sys._getframe(1)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if name.endswith("app.py") and os.path.realpath(name) == ENTRYPOINT:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def frame() -> tuple[Survey, View]:

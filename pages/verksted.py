@@ -15,6 +15,7 @@ import streamlit as st
 
 from analysis.i18n import t
 from analysis.workshop import MEASURES, SCORE_MAX, SCORE_MIN, localised
+from analysis.workshop_store import WorkshopError
 from dashboard import workshop_pages as wp
 from dashboard import workshop_room as room
 
@@ -36,7 +37,11 @@ if group is None:
     st.stop()
 
 device = room.device_token(session)
-current = store.current_scores(session)
+try:
+    current = store.current_scores(session)
+except WorkshopError as error:  # the database went away after the session was read: a message, no traceback
+    wp.show_error(error, language)
+    st.stop()
 mine = current[current["group"] == group].set_index("area")
 if len(mine):
     st.caption(t("ui.workshop.saved_state", language, group=group, count=len(mine), total=len(session.areas),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # System packages the test suite needs and pip cannot provide: Debian's Chromium (real-browser
-# tests, static image export) and PostgreSQL (workshop storage tests). Idempotent: installs
+# tests, static image export), PostgreSQL (workshop storage tests, deploy/) and HAProxy (the
+# load balancer of deploy/ and its replica test). Idempotent: installs
 # only what is missing. Needs root (or sudo) on a Debian-based machine.
 set -euo pipefail
 
@@ -8,6 +9,8 @@ need=()
 [ -x /usr/lib/chromium/chromium ] || need+=(chromium)
 # The server binaries (initdb, pg_ctl) that tests/pg_cluster.py runs; the client package alone lacks them.
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+# The load balancer in front of several replicas (deploy/haproxy.cfg, tests/test_replicas.py).
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 # Fonts so that screenshots and exported charts render text.
 fc-list 2>/dev/null | grep -qi "dejavu" || need+=(fonts-dejavu-core)
 

@@ -45,3 +45,22 @@ def test_audit_speed_prints_every_survey_and_passes():
         assert audit_speed.main(["--quick"]) == 0
     rows = [line for line in out.getvalue().splitlines() if line.startswith(("grid", "bundled"))]
     assert len(rows) == 3 and all(line.endswith("yes") for line in rows)
+
+
+def test_load_benchmark_capacity_interpolates_where_p95_reaches_twice_the_single_viewer():
+    from load_replicas import Round, capacity
+
+    rounds = [Round("erfaringer", 1, reruns=[1.0] * 5), Round("erfaringer", 4, reruns=[1.5] * 5),
+              Round("erfaringer", 8, reruns=[3.5] * 5)]
+    value, how = capacity(rounds)
+    assert value == 4 + (2.0 - 1.5) * (8 - 4) / (3.5 - 1.5)  # 5 viewers
+    assert "N=4" in how and "N=8" in how
+    assert capacity(rounds[:2])[0] == float("inf")  # never reached: no capacity claimed
+
+
+def test_every_revision_of_a_workshop_group_sends_other_scores():
+    from benchmarks.loadtest.actors import score_plan
+
+    plans = [score_plan(3, revision, 13) for revision in range(1, 100)]
+    assert len(set(plans)) == len(plans)  # so the history tells every acknowledged submission apart
+    assert all(len(plan) == 26 and all(1 <= value <= 10 for value in plan) for plan in plans)

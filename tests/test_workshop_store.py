@@ -54,7 +54,7 @@ def postgres_cluster():
         pytest.skip(reason)
     cluster = start_cluster()
     yield cluster
-    cluster.stop()
+    cluster.destroy()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -639,3 +639,37 @@ def test_a_version_1_database_is_migrated(tmp_path):
         assert store.submit(old.group_code("Lag B"), None, {"Vei": (4, 5)}).group == "Lag B"
         with pytest.raises(AccessDenied):
             store.join("AB3-XY_9KLMN0PQR")
+
+
+@pytest.mark.postgres
+def test_postgresql_restart_fails_clearly_then_works_and_writes_nothing_half(postgres_cluster):
+    """PostgreSQL stopped and started again under a live store (a restart during a workshop):
+    while it is away a submission fails with the "not confirmed, send again" message (not an
+    exception name), reads say the database is away; once it is back the same store works
+    again at once (its dead pooled connections are replaced), and no submission is half-written."""
+    del postgres_cluster  # skip/fail exactly as the other PostgreSQL tests; this one needs its own server
+    cluster = start_cluster()
+    try:
+        url = cluster.create_database("w_restart")
+        with WorkshopStore(url, facilitator_pin=PIN) as store:
+            session = store.open_session(PIN, "Verksted", GROUPS)
+            everything = {area: (5, 6) for area in session.area_names}
+            store.submit(session.join_code, "Gruppe 1", everything)
+            cluster.stop()
+            for language, phrase in (("nb", "ikke bekreftet lagret"), ("en", "not confirmed as saved")):
+                with pytest.raises(WorkshopError) as caught:
+                    store.submit(session.join_code, "Gruppe 2", everything)
+                assert caught.value.code == "submit_unconfirmed"
+                message = caught.value.describe(language)
+                assert phrase in message and "Error" not in message
+            with pytest.raises(WorkshopError) as caught:
+                store.current_scores(session)
+            assert caught.value.code == "database_unavailable"
+            cluster.start()
+            receipt = store.submit(session.join_code, "Gruppe 2", everything)  # the retry: works at once
+            assert set(receipt.revisions.values()) == {1}
+            history = store.history(session)
+            assert history.groupby("submission").size().eq(len(everything)).all()  # whole submissions only
+            assert sorted(history["group"].unique()) == ["Gruppe 1", "Gruppe 2"]
+    finally:
+        cluster.destroy()
