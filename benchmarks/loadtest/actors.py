@@ -218,19 +218,30 @@ def score_plan(group_index: int, revision: int, areas: int) -> tuple[int, ...]:
 FORM_INPUTS = {"number_input", "button_group"}  # a score as a number field or as ten tap targets
 
 
+def score_inputs(run: Run) -> list:
+    """The form's score inputs in page order: number fields inside an `st.form`, or the phone
+    form's rows of ten tap targets (a segmented control with ten options; taps rerun nothing)."""
+    return sorted((e for e in run.elements.values() if e.kind in FORM_INPUTS
+                   and (e.proto.form_id or (e.kind == "button_group" and len(e.proto.options) == 10))),
+                  key=lambda e: e.path)
+
+
 async def submit_form(client: StreamlitClient, values: tuple[int, ...]) -> tuple[bool, str]:
-    """Fill in the last run's form (its score inputs in page order) and press its submit button.
-    (acknowledged, message): the success message, or the error the page showed."""
+    """Fill in the last run's form (its score inputs in page order) and press its submit button:
+    an `st.form`'s submitter, or the phone form's one button, which sits in a fragment (the
+    press reruns only that fragment, as the frontend sends it). (acknowledged, message): the
+    success message, or the error the page showed."""
     run = client.last
-    inputs = sorted((e for e in run.elements.values() if e.kind in FORM_INPUTS and e.proto.form_id),
-                    key=lambda e: e.path) if run else []
-    buttons = [e for e in run.elements.values() if e.kind == "button" and e.proto.is_form_submitter] if run else []
+    inputs = score_inputs(run) if run else []
+    buttons = [e for e in run.elements.values() if e.kind == "button"
+               and (e.proto.is_form_submitter or e.fragment_id)] if run else []
     if len(inputs) != len(values) or len(buttons) != 1:
         errors = run.alerts("ERROR") if run else []
         return False, errors[0] if errors else f"no form with {len(values)} score inputs on {client.path}"
     for element, value in zip(inputs, values):
         client.states[element.proto.id] = make_state(element, value)
-    answer = await client.rerun(kind="submit", extra=[make_state(buttons[0], True)])
+    answer = await client.rerun(kind="submit", fragment_id=buttons[0].fragment_id,
+                                extra=[make_state(buttons[0], True)])
     errors, saved = answer.alerts("ERROR"), answer.alerts("SUCCESS")
     if errors or not saved:
         return False, errors[0] if errors else "no confirmation shown"

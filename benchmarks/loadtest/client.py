@@ -76,6 +76,7 @@ class Element:
     proto: object  # the Element's inner message (e.g. a MultiSelect)
     script_hash: str  # which script wrote it (app.py or the page)
     raw: bytes  # the Element serialised, for fingerprints
+    fragment_id: str = ""  # the `st.fragment` that drew it ("" outside fragments)
 
 
 @dataclass
@@ -388,7 +389,7 @@ class StreamlitClient:
         kind = element.WhichOneof("type")
         path = tuple(message.metadata.delta_path)
         item = Element(path, kind, getattr(element, kind), message.metadata.active_script_hash,
-                       element.SerializeToString(deterministic=True))
+                       element.SerializeToString(deterministic=True), message.delta.fragment_id)
         run.elements[path] = item
         if kind == "plotly_chart" and run.first_chart is None:
             run.first_chart = time.perf_counter()
