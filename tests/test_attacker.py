@@ -375,7 +375,8 @@ class Attacker:
 
     def pinned_by_what_is_public_anyway(self, publication: Publication, target: np.ndarray) -> bool:
         """The rule's exception: pinned by group sizes and the published zeros of shown groups of
-        two or more cells (and, for a multi-select question, the structural link: one blank)."""
+        two or more cells (and, for a multi-select question, the structural link — one blank — and
+        the blank of every cell some option shows: docs/statistics.md, "Multi-select questions")."""
         rows = list(self.a[: self.structural])
         values = list(self.b[: self.structural])
 
@@ -389,6 +390,13 @@ class Attacker:
             for c in cells:
                 for category in zero:
                     known((it, c, category), 0)
+        if len(self.items) > 1:  # a multi-select question: a cell's one blank is public where some option shows it
+            shown = set().union(*(set(range(len(self.u.cells))) - set(publication.hidden.get(it, ()))
+                                  for it in self.items))
+            for c in shown:
+                key = (self.items[0], c, BLANK)
+                if key in self.index:
+                    known(key, self.truth[self.index[key]])
         a, b = np.array(rows), np.array(values)
         value = float(self.truth @ target)
         return self.extreme(target, -1, a, b) == value and self.extreme(target, 1, a, b) == value
