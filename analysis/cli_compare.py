@@ -10,11 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 
 import pandas as pd
 
 from analysis.aggregate import DENOMINATORS
-from analysis.compare import FAMILIES, compare_groups, how_to_read
+from analysis.compare import compare_groups, family_names, how_to_read
 from analysis.config import min_group_size
 from analysis.i18n import t
 from analysis.load import BUNDLED_WORKBOOK
@@ -34,8 +35,9 @@ def add_parser(sub) -> None:
     """Register the `compare` command on the CLI's subparsers."""
     compare = sub.add_parser("compare", help="declared comparisons (role, municipality vs the rest) with adjusted tests")
     compare.add_argument("file", nargs="?", default=str(BUNDLED_WORKBOOK), help="survey workbook (default: the bundled one)")
-    compare.add_argument("--family", choices=list(FAMILIES), default="role",
-                         help="role: Administrasjon vs Folkevalgte; municipality: each municipality vs the rest")
+    compare.add_argument("--family", default="role",
+                         help="role: the two roles; municipality: each municipality vs the rest; or any "
+                              "breakdown's column (two values: the pair; more: each vs the rest)")
     compare.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format")
     compare.add_argument("--denominator", choices=list(DENOMINATORS), default="report",
                          help="base of the headline share, as for summary")
@@ -70,6 +72,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from analysis.cli import load
 
     survey = load(args.file)
+    if args.family not in family_names(survey):
+        print(t("cli.unknown_family", args.language, family=args.family, allowed=", ".join(family_names(survey))),
+              file=sys.stderr)
+        return 2
     threshold = min_group_size(survey, args.min_n)
     table = compare_groups(survey, args.family, denominator=args.denominator, min_n=threshold, language=args.language)
     records = compare_records(table)
