@@ -137,7 +137,7 @@ def compare_groups(
 def _contrast_row(family, item, language, label_a, label_b, row_a, row_b, ordinal_a, ordinal_b, denominator) -> dict:
     base = {
         "family": family, "item_id": item.id, "question": item.title(language), "section": item.section,
-        "subsection": item.subsection, "measure": item.measure_label,
+        "subsection": item.subsection, "measure": item.measure_text(language),
         "contrast": t("compare.contrast", language, a=label_a, b=label_b),
         "group_a": label_a, "group_b": label_b, "denominator": denominator,
         "test": "fisher_exact", "test_label": t("compare.test.fisher", language),

@@ -38,8 +38,9 @@ def _values(scale) -> str:
     return " | ".join(f"{code}={label}" for code, label, _ in scale)
 
 
-def sheets(rows: int = 6366, items: int = 10, seed: int = 11) -> dict[str, pd.DataFrame]:
-    """The three sheets (responses, codebook, meta) of the workbook."""
+def sheets(rows: int = 6366, items: int = 10, seed: int = 11, section: str = "holdninger") -> dict[str, pd.DataFrame]:
+    """The three sheets (responses, codebook, meta) of the workbook; the scale items and the
+    yes/no question on the page `section`, the numeric items on `hverdag`."""
     rng = np.random.default_rng(seed)
     names = list(BREAKDOWNS)
     cells = list(product(*(BREAKDOWNS[b][0] for b in names)))
@@ -63,15 +64,15 @@ def sheets(rows: int = 6366, items: int = 10, seed: int = 11) -> dict[str, pd.Da
         frame[column] = answer
         codebook.append({"column": column, "kind": "likert", "question": f"Påstand {j + 1}: tilliten er høy",
                          "label": f"Påstand {j + 1}", "question_en": f"Statement {j + 1}: trust is high",
-                         "label_en": f"Statement {j + 1}", "section": "holdninger", "values": _values(SEVEN),
+                         "label_en": f"Statement {j + 1}", "section": section, "values": _values(SEVEN),
                          "dont_know": "9", "measure": MEASURE, "measure_label": MEASURE_LABEL[0],
                          "measure_label_en": MEASURE_LABEL[1], "order": j + 1})
     voted = np.where(rng.random(rows) < 0.78, 1, 2).astype(object)
     voted[rng.random(rows) < 0.05] = 8
     frame["stemte"] = voted
     codebook.append({"column": "stemte", "kind": "yes_no", "question": "Stemte du ved siste valg?", "label": "Stemte",
-                     "question_en": "Did you vote in the last election?", "label_en": "Voted", "section": "holdninger",
-                     "values": _values(YES_NO), "dont_know": "8", "measure": "yes", "measure_label": "ja",
+                     "question_en": "Did you vote in the last election?", "label_en": "Voted", "section": section,
+                     "values": _values(YES_NO), "dont_know": "8", "measure": "1", "measure_label": "ja",
                      "measure_label_en": "yes", "order": 50})
     tv = np.round(rng.gamma(2.0, 1.1, rows), 1)
     tv[rng.random(rows) < 0.02] = np.nan
@@ -97,10 +98,10 @@ def sheets(rows: int = 6366, items: int = 10, seed: int = 11) -> dict[str, pd.Da
             "meta": pd.DataFrame({"key": list(meta), "value": list(meta.values())})}
 
 
-def write(path: Path, rows: int = 6366, items: int = 10, seed: int = 11) -> Path:
-    """The workbook at `path` (openpyxl, write-only)."""
+def write(path: Path, rows: int = 6366, items: int = 10, seed: int = 11, section: str = "holdninger") -> Path:
+    """The workbook at `path`."""
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, frame in sheets(rows, items, seed).items():
+        for name, frame in sheets(rows, items, seed, section).items():
             frame.to_excel(writer, sheet_name=name, index=False)
     return Path(path)
 

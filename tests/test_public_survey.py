@@ -47,6 +47,7 @@ def test_it_loads_with_its_shape(loaded, raw):
     assert item.categories[-1] == "Vet ikke" and item.dont_know == "Vet ikke" and len(item.categories) == 8
     assert item.measure_categories == ("Litt enig", "Enig", "Helt enig")
     assert (item.measure_text("nb"), item.measure_text("en")) == ("enig (5–7)", "agree (5–7)")
+    assert loaded.items["stemte"].measure_categories == ("Ja",)  # code 1, though "Ja" comes first
 
 
 def _reference_shares(raw: pd.DataFrame, column: str, by: str | None):
