@@ -123,7 +123,9 @@ def render(survey: Survey, view: View, items: Sequence[Item]) -> None:
     family = family_for(survey, view)
     if family is None:
         message = "compare.cells_no_tests" if len(view.breakdown) > 1 else "ui.compare.choose_groups"
-        st.info(t(message, language), icon=":material/info:")
+        cells = " × ".join(survey.breakdowns[b].label if language != "en" else (survey.breakdowns[b].label_en or
+                           survey.breakdowns[b].label) for b in view.breakdown if b in survey.breakdowns).lower()
+        st.info(t(message, language, cells=cells), icon=":material/info:")
     else:
         table = _compare(key, family, view.denominator, language, survey)
         table = table[table["item_id"].isin(ids)]

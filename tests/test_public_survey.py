@@ -168,3 +168,21 @@ def test_bad_measure_set_and_bad_numbers_name_their_place():
     codes = {(p.code, p.row, p.column) for p in problems}
     assert ("bad_measure_set", 4, "measure") in codes
     assert ("not_a_number", 3, "n") in codes  # "3,5" is a number with a decimal comma; "mange" is not
+
+
+def test_cli_prints_numeric_items_and_their_comparisons(workbook, raw, capsys):
+    import json
+
+    from analysis.cli import main
+
+    assert main(["summary", str(workbook), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    tv = next(r for r in rows if r["item_id"] == "tv_timer")
+    values = pd.to_numeric(raw["tv_timer"], errors="coerce").dropna()
+    assert tv["kind"] == "numeric" and tv["n"] == len(values) and tv["mean"] == pytest.approx(values.mean(), abs=0.005)
+    assert main(["compare", str(workbook), "--family", "kjonn", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    welch = next(r for r in rows if r.get("kind") == "numeric" and r["item_id"] == "tv_timer")
+    tv_all = pd.to_numeric(raw["tv_timer"], errors="coerce")
+    a, b = (tv_all[(raw["kjonn"] == sex) & tv_all.notna()] for sex in ("Kvinne", "Mann"))
+    assert welch["p_value"] == pytest.approx(stats.ttest_ind(a, b, equal_var=False).pvalue, rel=1e-5)
