@@ -168,7 +168,7 @@ def headline_table(
             "question": np.repeat([i.title(language) for i in counts.items], n_groups),
             "section": np.repeat([i.section for i in counts.items], n_groups),
             "subsection": np.repeat([i.subsection for i in counts.items], n_groups),
-            "measure": np.repeat([i.measure_label for i in counts.items], n_groups),
+            "measure": np.repeat([i.measure_text(language) for i in counts.items], n_groups),
         }
     )
     for column in counts.by:

@@ -46,8 +46,6 @@ from itertools import combinations, product
 from typing import Sequence
 
 import numpy as np
-import scipy.sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 SMALL_GROUP = 10
 """Below this many substantive answers a group never shows 0 % or 100 % (everyone or no one)."""
@@ -595,6 +593,9 @@ class System:
             vals.extend([1] * width)
             rhs.append(float(self.x[i].sum()))
             row += 1
+        import scipy.sparse  # here: scipy.optimize and scipy.sparse cost ~0.3 s to import, and most
+        from scipy.optimize import Bounds, LinearConstraint  # patterns never reach an integer program
+
         matrix = scipy.sparse.csr_array((np.array(vals, dtype=float), (rows, cols)), shape=(row, n_vars))
         upper = np.repeat(self.x.sum(axis=1)[:, None], width, axis=1).astype(float)
         lower = np.zeros((m, width))
@@ -607,6 +608,8 @@ class System:
 
     def solve(self, objective: np.ndarray) -> np.ndarray | None:
         """An integer solution minimising `objective` (over x[hidden, category]), or None."""
+        from scipy.optimize import milp
+
         constraints, bounds = self._model()
         result = milp(objective.ravel().astype(float), constraints=constraints, bounds=bounds,
                       integrality=np.ones(objective.size), options=_MILP_OPTIONS)
@@ -759,6 +762,8 @@ def _smallest_readable(kernel_rows: np.ndarray, sizes: np.ndarray, limit: int) -
         rows.append(kernel_rows.T)
         lower += [-1e-9] * d
         upper += [1e-9] * d
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     constraints = LinearConstraint(np.vstack(rows), np.array(lower), np.array(upper))
     weights = 1.0 + np.arange(n) / (10.0 * n)
     result = milp(weights, constraints=constraints, bounds=Bounds(0, 1), integrality=np.ones(n),
@@ -845,6 +850,9 @@ class JointSystem:
                     link_cols += [a, b]
                     link_vals += [1.0, -1.0]
                     row += 1
+        import scipy.sparse
+        from scipy.optimize import Bounds, LinearConstraint
+
         matrix = scipy.sparse.block_diag([scipy.sparse.csr_array(b) for b in blocks], format="csr")
         if row:
             links = scipy.sparse.csr_array((link_vals, (link_rows, link_cols)), shape=(row, int(self.offsets[-1])))
@@ -861,6 +869,8 @@ class JointSystem:
         width = self.systems[option].x.shape[1]
         start = self.offsets[option] + position * width
         objective[start: start + width] = sign * categories
+        from scipy.optimize import milp
+
         result = milp(objective, constraints=self.constraints, bounds=self.bounds,
                       integrality=np.ones(objective.size), options=_MILP_OPTIONS)
         if result.x is None or result.status != 0:

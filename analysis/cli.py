@@ -139,8 +139,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
     table = protect_headline(headline_table(survey, by, denominator=args.denominator, language=args.language), threshold, by,
                              survey=survey)
     records = summary_records(table, by)
+    numeric = numeric_records(survey, by, threshold, args.language)
     if args.format == "json":
-        print(json.dumps(records, ensure_ascii=False, indent=2))
+        print(json.dumps(records + numeric, ensure_ascii=False, indent=2))
     elif args.format == "csv":
         flat = pd.DataFrame([{**{k: v for k, v in r.items() if k != "group"}, **r["group"]} for r in records])
         for column in ("n", "k", "dont_know", "blank"):
@@ -148,7 +149,43 @@ def cmd_summary(args: argparse.Namespace) -> int:
         print(flat.to_csv(index=False), end="")
     else:
         print(_text_table(records, by, threshold, args.language))
+        if numeric:
+            print()
+            print(_numeric_text(numeric, by, threshold, args.language))
     return 0
+
+
+def numeric_records(survey: Survey, by: Sequence[str], threshold: int, language: str) -> list[dict]:
+    """The numeric items' rows (`analysis.numeric.numeric_table`) as JSON-able dicts."""
+    if not survey.numeric_items():
+        return []
+    from analysis.numeric import numeric_table
+
+    table = numeric_table(survey, by, min_n=threshold, language=language)
+    records = []
+    for row in table.to_dict("records"):
+        hidden = bool(row["suppressed"])
+        value = (lambda name: None if hidden or pd.isna(row[name]) else round(float(row[name]), 2))
+        records.append({"item_id": row["item_id"], "question": row["question"], "kind": "numeric",
+                        "group": {column: row[column] for column in by}, "n": None if hidden else int(row["n"]),
+                        **{name: value(name) for name in ("mean", "median", "sd", "ci_low", "ci_high")},
+                        "suppressed": hidden, "suppression": row["suppression"] if hidden else None})
+    return records
+
+
+def _numeric_text(records: list[dict], by: Sequence[str], threshold: int, language: str) -> str:
+    from analysis.formatting import format_number
+    from analysis.protect import suppression_note
+
+    rows = []
+    for r in records:
+        number = (lambda v: "" if v is None else format_number(v, language, 2))
+        shown = suppression_note(r["suppression"], threshold, language) if r["suppressed"] else (
+            f"{number(r['mean'])} ({number(r['ci_low'])}–{number(r['ci_high'])})")
+        rows.append({"item": r["item_id"], **r["group"], "n": "" if r["n"] is None else r["n"],
+                     t("cli.col.mean", language): shown, t("cli.col.median", language): number(r["median"]),
+                     t("cli.col.sd", language): number(r["sd"])})
+    return pd.DataFrame(rows).to_string(index=False)
 
 
 def _text_table(records: list[dict], by: Sequence[str], threshold: int, language: str) -> str:

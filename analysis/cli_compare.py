@@ -10,11 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 
 import pandas as pd
 
 from analysis.aggregate import DENOMINATORS
-from analysis.compare import FAMILIES, compare_groups, how_to_read
+from analysis.compare import compare_groups, family_names, how_to_read
 from analysis.config import min_group_size
 from analysis.i18n import t
 from analysis.load import BUNDLED_WORKBOOK
@@ -34,8 +35,9 @@ def add_parser(sub) -> None:
     """Register the `compare` command on the CLI's subparsers."""
     compare = sub.add_parser("compare", help="declared comparisons (role, municipality vs the rest) with adjusted tests")
     compare.add_argument("file", nargs="?", default=str(BUNDLED_WORKBOOK), help="survey workbook (default: the bundled one)")
-    compare.add_argument("--family", choices=list(FAMILIES), default="role",
-                         help="role: Administrasjon vs Folkevalgte; municipality: each municipality vs the rest")
+    compare.add_argument("--family", default="role",
+                         help="role: the two roles; municipality: each municipality vs the rest; or any "
+                              "breakdown's column (two values: the pair; more: each vs the rest)")
     compare.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format")
     compare.add_argument("--denominator", choices=list(DENOMINATORS), default="report",
                          help="base of the headline share, as for summary")
@@ -70,11 +72,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from analysis.cli import load
 
     survey = load(args.file)
+    if args.family not in family_names(survey):
+        print(t("cli.unknown_family", args.language, family=args.family, allowed=", ".join(family_names(survey))),
+              file=sys.stderr)
+        return 2
     threshold = min_group_size(survey, args.min_n)
     table = compare_groups(survey, args.family, denominator=args.denominator, min_n=threshold, language=args.language)
     records = compare_records(table)
+    numeric = numeric_compare_records(survey, args.family, threshold, args.language)
     if args.format == "json":
-        print(json.dumps(records, ensure_ascii=False, indent=2))
+        print(json.dumps(records + numeric, ensure_ascii=False, indent=2))
     elif args.format == "csv":
         frame = pd.DataFrame(records, columns=RECORD_FIELDS)
         for column in ("n_a", "k_a", "n_b", "k_b"):
@@ -82,9 +89,41 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(frame.to_csv(index=False), end="")
     else:
         print(_text_table(records, threshold, args.language))
+        if numeric:
+            print()
+            print(_numeric_text(numeric, args.language))
         print()
         print(how_to_read(survey, args.family, args.language))
     return 0
+
+
+def numeric_compare_records(survey, family: str, threshold: int, language: str) -> list[dict]:
+    """The numeric items' comparisons (Welch, `analysis.numeric.compare_numeric`) as dicts."""
+    if not survey.numeric_items():
+        return []
+    from analysis.compare import family_breakdown
+    from analysis.numeric import compare_numeric
+
+    table = compare_numeric(survey, family_breakdown(survey, family), min_n=threshold, language=language)
+    return [{"kind": "numeric", "item_id": r["item_id"], "group_a": r["group_a"], "group_b": r["group_b"],
+             "test": "welch_t", **{name: None if r["suppressed"] or pd.isna(r[name]) else float(f"{r[name]:.6g}")
+                                   for name in ("diff", "ci_low", "ci_high", "p_value", "p_adjusted")},
+             "suppressed": bool(r["suppressed"])} for r in table.to_dict("records")]
+
+
+def _numeric_text(records: list[dict], language: str) -> str:
+    from analysis.formatting import format_number
+
+    def number(value, digits=2):
+        return "" if value is None else format_number(value, language, digits)
+
+    rows = [{"item": r["item_id"], t("cli.col.contrast", language): t("compare.contrast", language, a=r["group_a"],
+                                                                       b=r["group_b"]),
+             t("cli.col.mean_difference", language): "" if r["suppressed"] else
+             f"{number(r['diff'])} ({number(r['ci_low'])} – {number(r['ci_high'])})",
+             "p": number(r["p_value"], 3), t("cli.col.p_adjusted", language): number(r["p_adjusted"], 3)}
+            for r in records]
+    return pd.DataFrame(rows).to_string(index=False)
 
 
 def _text_table(records: list[dict], threshold: int, language: str) -> str:

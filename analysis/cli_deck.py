@@ -1,6 +1,7 @@
 """`python -m analysis deck` — a PowerPoint deck of the dashboard's charts, for batch reporting.
 
     python -m analysis deck --municipality Grong --out grong.pptx
+    python -m analysis deck survey.xlsx --filter region=Nord --filter kjonn=Kvinne --out nord-kvinner.pptx
 
 draws the same charts as the dashboard's pages for the same view (the sidebar's defaults —
 by role, headline shares, the report's denominator — unless an option says otherwise),
@@ -28,6 +29,9 @@ def add_parser(sub) -> None:
     deck.add_argument("file", nargs="?", default=str(BUNDLED_WORKBOOK), help="survey workbook (default: the bundled one)")
     deck.add_argument("--municipality", default=None, metavar="NAME",
                       help="only this municipality's respondents (default: everyone)")
+    deck.add_argument("--filter", action="append", default=None, metavar="COLUMN=VALUE",
+                      help="only respondents with this value of a breakdown (the codebook's column); repeat for "
+                           "more: values of one column are pooled, different columns all apply")
     deck.add_argument("--section", action="append", default=None, metavar="NAME",
                       help="a page: oversikt or a codebook section (erfaringer, mulighetsrom, …); repeat for more; "
                            "default: every codebook section in order")
@@ -52,6 +56,26 @@ def _municipality(survey, name: str) -> str:
     return match
 
 
+def _filters(survey, specs: list[str] | None) -> dict[str, list[str]]:
+    """`--filter column=value` options as {breakdown: [values]} in the codebook's spelling."""
+    from analysis.cli import CliError
+
+    filters: dict[str, list[str]] = {}
+    for spec in specs or []:
+        column, _, value = spec.partition("=")
+        column = column.strip()
+        if column not in survey.breakdowns:
+            raise CliError(t("cli.unknown_breakdown", value=column, allowed=", ".join(survey.breakdowns)))
+        values = survey.breakdowns[column].values
+        match = next((v for v in values if v.casefold() == value.strip().casefold()), None)
+        if match is None:
+            raise CliError(t("cli.deck.unknown_value", column=column, value=value, allowed=", ".join(values)))
+        filters.setdefault(column, [])
+        if match not in filters[column]:
+            filters[column].append(match)
+    return filters
+
+
 def cmd_deck(args: argparse.Namespace) -> int:
     from analysis.cli import CliError, load
     from dashboard import charts
@@ -62,7 +86,10 @@ def cmd_deck(args: argparse.Namespace) -> int:
     language = args.language
     survey = load(args.file)
     unit = next(iter(survey.breakdowns))
-    filters = {unit: [_municipality(survey, args.municipality)]} if args.municipality else {}
+    filters = _filters(survey, args.filter)
+    if args.municipality:
+        filters.setdefault(unit, [])
+        filters[unit] = list(dict.fromkeys([*filters[unit], _municipality(survey, args.municipality)]))
     view = view_for(survey, language=language, filters=filters, display=args.display, denominator=args.denominator)
     sections = args.section or survey.sections()
     allowed = [OVERVIEW, *survey.sections()]

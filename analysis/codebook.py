@@ -12,17 +12,26 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-Kind = Literal["id", "breakdown", "likert", "yes_no", "multi_select", "text"]
-Measure = Literal["top2", "bottom2", "yes", "selected"]
+Kind = Literal["id", "breakdown", "likert", "yes_no", "multi_select", "text", "numeric", "weight"]
+Measure = Literal["top2", "bottom2", "yes", "selected", "set"]
+"""`set`: the codebook names the headline categories itself (`measure = 4,5,6` or by labels)."""
 
 ITEM_KINDS = ("likert", "yes_no", "multi_select")
+NUMERIC_KINDS = ("numeric",)
 SCALED_KINDS = ("breakdown", "likert", "yes_no")
 SCALE_SEPARATOR = "|"
+VALUE_SEPARATOR = "="
 DEFAULT_MEASURE_LABELS = {
     "top2": "stor/svært stor grad",
     "bottom2": "liten/svært liten grad",
     "yes": "ja",
     "selected": "valgt",
+}
+DEFAULT_MEASURE_LABELS_EN = {
+    "top2": "large/very large extent",
+    "bottom2": "small/very small extent",
+    "yes": "yes",
+    "selected": "selected",
 }
 MULTI_SELECT_SCALE = ("0", "1")
 
@@ -45,13 +54,22 @@ class CodebookRow(BaseModel):
     label: str = Field(min_length=1)
     section: str | None = None
     subsection: str | None = None
-    measure: Measure | None = None
+    measure: str | None = None
     measure_label: str | None = None
+    measure_label_en: str | None = None
     scale: tuple[str, ...] = ()
+    values: tuple[tuple[str, str], ...] = ()
     dont_know: str | None = None
     order: float | None = None
     question_en: str | None = None
     label_en: str | None = None
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _parse_values(cls, value):
+        if isinstance(value, (tuple, list)):
+            return tuple(tuple(pair) for pair in value)
+        return split_values(value)
 
     @field_validator("scale", mode="before")
     @classmethod
@@ -60,10 +78,35 @@ class CodebookRow(BaseModel):
             return tuple(value)
         return split_scale(value)
 
-    @field_validator("kind", "measure", mode="before")
+    @field_validator("kind", mode="before")
     @classmethod
     def _lower(cls, value):
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("measure", mode="before")
+    @classmethod
+    def _named_lower(cls, value):
+        if isinstance(value, str) and value.strip().lower() in DEFAULT_MEASURE_LABELS:
+            return value.strip().lower()
+        return value
+
+
+FIELDS = tuple(CodebookRow.model_fields)
+"""Every column the codebook sheet knows (others are reported as a warning)."""
+
+
+def split_values(text) -> tuple[tuple[str, str], ...]:
+    """A `values` cell ("1=Helt uenig | 2=Uenig | 9=Vet ikke") as (code, label) pairs; a part
+    without "=" is refused by `parse_values`, so here it stays as (part, "")."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return ()
+    pairs = []
+    for part in str(text).split(SCALE_SEPARATOR):
+        if not part.strip():
+            continue
+        code, _, label = part.partition(VALUE_SEPARATOR)
+        pairs.append((code.strip(), label.strip()))
+    return tuple(pairs)
 
 
 @dataclass(frozen=True)
@@ -83,6 +126,12 @@ class Item:
     order: float
     question_en: str | None = None
     label_en: str | None = None
+    measure_set: tuple[str, ...] = ()
+    measure_label_en: str | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in NUMERIC_KINDS
 
     @property
     def substantive(self) -> tuple[str, ...]:
@@ -92,6 +141,8 @@ class Item:
     @property
     def measure_categories(self) -> tuple[str, ...]:
         """The categories the headline share counts."""
+        if self.measure == "set":
+            return self.measure_set
         subs = self.substantive
         if self.measure == "top2":
             return subs[-2:]
@@ -100,6 +151,17 @@ class Item:
         if self.measure in ("yes", "selected"):
             return subs[-1:]
         raise ValueError(f"unknown measure {self.measure!r}")
+
+    def measure_text(self, language: str = "nb") -> str:
+        """The headline measure's label: the codebook's own (`measure_label_en` in English);
+        in English without one, the standard English label of a named measure whose label is
+        the default, else the codebook's own label (never the bundled survey's wording)."""
+        if language == "en":
+            if self.measure_label_en:
+                return self.measure_label_en
+            if self.measure_label == DEFAULT_MEASURE_LABELS.get(self.measure):
+                return DEFAULT_MEASURE_LABELS_EN[self.measure]
+        return self.measure_label
 
     def title(self, language: str = "nb") -> str:
         """Question wording in the chosen language, falling back to Norwegian."""
@@ -141,6 +203,8 @@ class Survey:
     id_column: str
     source: str = ""
     codebook: pd.DataFrame = field(default_factory=pd.DataFrame)
+    weight: str | None = None
+    """The `kind = weight` column (design or post-stratification weights), if any."""
 
     @property
     def title(self) -> str:
@@ -187,6 +251,10 @@ class Survey:
         position = {item_id: n for n, item_id in enumerate(self.items)}
         return sorted(items, key=lambda i: (section_rank[i.section], i.order, position[i.id]))
 
+    def numeric_items(self, section: str | None = None) -> list[Item]:
+        """The numeric items (`kind = numeric`) in reading order."""
+        return self.ordered_items(section, kinds=NUMERIC_KINDS)
+
     def question_groups(self, section: str | None = None) -> dict[str, list[Item]]:
         """Multi-select options grouped by their common question, in codebook order."""
         groups: dict[str, list[Item]] = {}
@@ -204,6 +272,7 @@ class Survey:
             id_column=self.id_column,
             source=self.source,
             codebook=self.codebook,
+            weight=self.weight,
         )
 
     def filter(self, **selected: list[str] | tuple[str, ...] | None) -> "Survey":

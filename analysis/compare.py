@@ -1,14 +1,17 @@
 """Declared comparison families and their tests: the only significance statements we make.
 
 With 93 respondents, testing whatever pair of bars looks different would find "significant"
-gaps by chance alone. So the comparisons are declared in advance, as two families:
+gaps by chance alone. So the comparisons are declared in advance, as families:
 
 - `role` — the two respondent groups (Administrasjon vs Folkevalgte), on every headline item;
-- `municipality` — each municipality vs the rest of the region, on every headline item.
+- `municipality` — each municipality vs the rest of the region, on every headline item;
+- any breakdown of the codebook, named by its column: with two values the pair, with more
+  each value vs the rest.
 
 Each comparison gets Fisher's exact test on the 2×2 headline table (in the measure / not),
 the difference in percentage points with Newcombe's hybrid score interval, and a
-Mann–Whitney U test on the whole ordered answer scale (exact permutation p-value, see
+Mann–Whitney U test on the whole ordered answer scale (exact permutation p-value where a
+group is small, the tie-corrected normal approximation for large groups, see
 `analysis.stats.mann_whitney_exact`). p-values are adjusted with Benjamini–Hochberg across the
 whole family (every item and contrast, whichever page shows it), and a difference is called
 significant only after that adjustment. Municipality × role cells are never tested: there
@@ -57,7 +60,7 @@ def family_breakdown(survey: Survey, family: str) -> str:
     if family in survey.breakdowns:
         return family
     if family not in FAMILIES:
-        raise ValueError(f"unknown comparison family {family!r}; choose one of {FAMILIES}")
+        raise ValueError(f"unknown comparison family {family!r}; choose one of {family_names(survey)}")
     preferred = FAMILY_BREAKDOWNS[family]
     if preferred in survey.breakdowns:
         return preferred
@@ -65,13 +68,19 @@ def family_breakdown(survey: Survey, family: str) -> str:
     return names[1] if family == "role" and len(names) > 1 else names[0]
 
 
+def family_names(survey: Survey) -> tuple[str, ...]:
+    """Every family a survey offers: the two named ones and each breakdown's column."""
+    return tuple(dict.fromkeys((*FAMILIES, *survey.breakdowns)))
+
+
 def family_contrasts(survey: Survey, family: str) -> list[tuple[str, str | None]]:
     """The declared contrasts: every pair of roles (one pair with two roles); every
-    municipality against the rest (`None` stands for "the rest")."""
+    municipality against the rest (`None` stands for "the rest"); for a breakdown named by
+    its column, its pair when it has two values, else each value against the rest."""
     breakdown = family_breakdown(survey, family)
     present = set(survey.responses[breakdown].dropna().astype(str))
     values = [v for v in survey.breakdowns[breakdown].values if v in present]
-    if family == "municipality":
+    if family == "municipality" or (family in survey.breakdowns and len(values) > 2):
         return [(value, None) for value in values]
     return [(a, b) for i, a in enumerate(values) for b in values[i + 1:]]
 
@@ -128,7 +137,7 @@ def compare_groups(
 def _contrast_row(family, item, language, label_a, label_b, row_a, row_b, ordinal_a, ordinal_b, denominator) -> dict:
     base = {
         "family": family, "item_id": item.id, "question": item.title(language), "section": item.section,
-        "subsection": item.subsection, "measure": item.measure_label,
+        "subsection": item.subsection, "measure": item.measure_text(language),
         "contrast": t("compare.contrast", language, a=label_a, b=label_b),
         "group_a": label_a, "group_b": label_b, "denominator": denominator,
         "test": "fisher_exact", "test_label": t("compare.test.fisher", language),

@@ -24,9 +24,12 @@ import pandas as pd
 from pydantic import ValidationError
 
 from analysis.codebook import (
+    FIELDS,
     ITEM_KINDS,
     DEFAULT_MEASURE_LABELS,
     MULTI_SELECT_SCALE,
+    NUMERIC_KINDS,
+    SCALE_SEPARATOR,
     SCALED_KINDS,
     Breakdown,
     CodebookRow,
@@ -41,6 +44,8 @@ SHEETS = ("responses", "codebook", "meta")
 REQUIRED_CODEBOOK_FIELDS = ("column", "kind", "question", "label")
 REQUIRED_META_KEYS = ("title", "year", "provenance")
 MEASURES_BY_KIND = {"likert": {"top2", "bottom2"}, "yes_no": {"yes"}, "multi_select": {"selected"}}
+SET_MEASURE_KINDS = ("likert", "yes_no")
+"""Kinds whose headline measure may be any set of categories (`measure = 4,5,6` or labels)."""
 HEADER_ROWS = 1  # spreadsheet row of the header; data start on the next row
 
 BUNDLED_WORKBOOK = Path(__file__).resolve().parent.parent / "data" / "survey_raw.xlsx"
@@ -254,8 +259,13 @@ def _codebook_rows(codebook: pd.DataFrame) -> tuple[list[tuple[int, CodebookRow]
             problems.append(Problem("missing_codebook_field", sheet="codebook", params={"expected": required}))
     if problems:
         return [], problems
+    for name in fields:
+        if name not in FIELDS:
+            close = difflib.get_close_matches(name, FIELDS, n=1, cutoff=0.5)
+            problems.append(Problem("unknown_codebook_field", severity="warning", sheet="codebook", column=fields[name],
+                                    value=fields[name], params={"suggestion": close[0] if close else "—"}))
     rows: list[tuple[int, CodebookRow]] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, CodebookRow] = {}
     for position, record in enumerate(codebook.to_dict("records")):
         values = {str(k).strip().lower(): cell_text(v) for k, v in record.items()}
         row_no = spreadsheet_row(position)
@@ -271,13 +281,56 @@ def _codebook_rows(codebook: pd.DataFrame) -> tuple[list[tuple[int, CodebookRow]
                     continue
                 problems.append(_codebook_problem(error, row_no, column))
             continue
-        if row.column in seen:
+        row = _resolve_values(row)
+        if row.column in seen and not _breakdown_and_item(seen[row.column], row):
             problems.append(Problem("duplicate_codebook_column", sheet="codebook", row=row_no, column="column", value=row.column))
             continue
-        seen[row.column] = row_no
+        seen[row.column] = row
         problems.extend(_check_codebook_row(row, row_no))
         rows.append((row_no, row))
     return rows, problems
+
+
+def _breakdown_and_item(first: CodebookRow, second: CodebookRow) -> bool:
+    """A column may have two codebook rows when one makes it a breakdown and the other an item
+    on the same scale."""
+    kinds = {first.kind, second.kind}
+    return "breakdown" in kinds and len(kinds) == 2 and kinds <= {"breakdown", *SET_MEASURE_KINDS} \
+        and first.scale == second.scale
+
+
+def _resolve_values(row: CodebookRow) -> CodebookRow:
+    """A row with a `values` mapping (codes and labels, as survey exports hold answers): its scale
+    is the mapping's labels when none is given, and a `dont_know` given as a code is its label."""
+    if not row.values:
+        return row
+    labels = dict(row.values)
+    update = {}
+    if not row.scale:
+        update["scale"] = tuple(label for _, label in row.values)
+    if row.dont_know in labels:
+        update["dont_know"] = labels[row.dont_know]
+    return row.model_copy(update=update) if update else row
+
+
+def measure_set(row: CodebookRow) -> tuple[str, ...] | None:
+    """The categories of a `measure` that is a set: labels separated by "|", or codes separated
+    by "," (the `values` mapping's codes, else positions 1, 2, … on the scale); None if a part
+    names no category."""
+    text = row.measure or ""
+    parts = [p.strip() for p in text.split(SCALE_SEPARATOR if SCALE_SEPARATOR in text else ",") if p.strip()]
+    codes = dict(row.values)
+    chosen = []
+    for part in parts:
+        if part in row.scale:
+            chosen.append(part)
+        elif part in codes:
+            chosen.append(codes[part])
+        elif not codes and part.isdigit() and 1 <= int(part) <= len(row.scale):
+            chosen.append(row.scale[int(part) - 1])
+        else:
+            return None
+    return tuple(c for c in row.scale if c in chosen) or None
 
 
 def _codebook_problem(error: dict, row_no: int, column: str | None) -> Problem:
@@ -306,11 +359,23 @@ def _check_codebook_row(row: CodebookRow, row_no: int) -> list[Problem]:
         problems.append(Problem("duplicate_scale_label", column="scale", value=label, **where))
     if row.dont_know and row.dont_know not in scale:
         problems.append(Problem("dont_know_not_in_scale", column="dont_know", value=row.dont_know, **where))
+    for code, label in row.values:
+        if not code or not label:
+            problems.append(Problem("bad_values", column="values", value=f"{code}{'=' if label else ''}{label}", **where))
+        elif label not in row.scale:
+            problems.append(Problem("value_label_not_in_scale", column="values", value=label, **where))
+    if row.kind in NUMERIC_KINDS and not row.section:
+        problems.append(Problem("missing_section", column="section", **where))
     if row.kind in ITEM_KINDS:
         if not row.section:
             problems.append(Problem("missing_section", column="section", **where))
         if row.measure is None:
             problems.append(Problem("missing_measure", column="measure", **where))
+        elif row.measure not in DEFAULT_MEASURE_LABELS and row.kind in SET_MEASURE_KINDS:
+            chosen = measure_set(row)
+            if chosen is None or (row.dont_know in chosen):
+                problems.append(Problem("bad_measure_set", column="measure", value=row.measure,
+                                        params={"allowed": ", ".join(c for c in scale if c != row.dont_know)}, **where))
         elif row.measure not in MEASURES_BY_KIND[row.kind]:
             problems.append(
                 Problem("measure_kind_mismatch", column="measure", value=row.measure, params={"measure": row.measure, "kind": row.kind}, **where)
@@ -331,17 +396,19 @@ def _suggest(value: str, allowed: tuple[str, ...]) -> str | None:
 
 
 def _check_column(
-    column: str, values: pd.Series, allowed: tuple[str, ...], kind: str
+    column: str, values: pd.Series, allowed: tuple[str, ...], kind: str, value_codes: dict[str, str] | None = None
 ) -> tuple[pd.Series, list[Problem]]:
     """Map cells to labels; report every unknown value with a suggestion.
 
     The column is factorised once, so each *distinct* value is checked once (a Likert
     column has a handful); only cells holding an unknown value are visited one by one to
-    build messages, so a clean 100 000-row file is checked at pandas speed.
+    build messages, so a clean 100 000-row file is checked at pandas speed. With `value_codes` (the
+    codebook's `values` mapping) a cell may hold a code ("7") or its label.
     """
     values = values.astype(object).reset_index(drop=True)
     if kind == "text":
         return values.map(cell_text), []
+    value_codes = value_codes or {}
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     allowed_set = set(allowed)
     labels: list[str | None] = []
@@ -350,6 +417,7 @@ def _check_column(
         text = cell_text(raw)
         if kind == "multi_select" and text in ("0.0", "1.0"):
             text = text[0]  # a numeric export of 0/1; the value is unchanged
+        text = value_codes.get(text, text)
         if text is None or text in allowed_set:
             labels.append(text)
         else:
@@ -368,13 +436,29 @@ def _check_column(
             elif kind == "multi_select":
                 problems.append(Problem("bad_multi_select", sheet="responses", row=row_no, column=column, value=text))
             else:
-                suggestion = _suggest(text, allowed)
+                suggestion = _suggest(text, allowed + tuple(value_codes))
                 code = "unknown_label_suggest" if suggestion else "unknown_label"
                 problems.append(
                     Problem(code, sheet="responses", row=row_no, column=column, value=text,
                             params={"suggestion": suggestion, "allowed": allowed_text})
                 )
     return cleaned, problems
+
+
+def _check_numbers(column: str, values: pd.Series, kind: str) -> tuple[pd.Series, list[Problem]]:
+    """A numeric item or the weight column as floats: a cell that is not a number is a problem
+    (with its row); a weight must be a positive number in every row."""
+    values = values.astype(object).reset_index(drop=True)
+    texts = values.map(cell_text)
+    numbers = pd.to_numeric(texts.str.replace(",", ".", regex=False) if texts.notna().any() else texts, errors="coerce")
+    numbers = numbers.astype(float)
+    bad = texts.notna() & (numbers.isna() | ~np.isfinite(numbers.fillna(0)))
+    if kind == "weight":
+        bad |= texts.isna() | (numbers <= 0)
+    code = "bad_weight" if kind == "weight" else "not_a_number"
+    problems = [Problem(code, sheet="responses", row=spreadsheet_row(int(position)), column=column,
+                        value=texts.iat[position]) for position in np.flatnonzero(bad.to_numpy())]
+    return numbers.where(~bad), problems
 
 
 def build_survey(
@@ -415,6 +499,10 @@ def build_survey(
     if not any(row.kind in ITEM_KINDS for _, row in rows):
         problems.append(Problem("no_items", sheet="codebook"))
 
+    weights = [row.column for _, row in rows if row.kind == "weight"]
+    if len(weights) > 1:
+        problems.append(Problem("several_weights", sheet="codebook", value=", ".join(weights)))
+    items_of_rows = {row.column for _, row in rows if row.kind in ITEM_KINDS}
     clean: dict[str, pd.Series] = {}
     for _, row in rows:
         if row.column not in response_columns:
@@ -424,15 +512,20 @@ def build_survey(
             problems += _check_ids(row.column, values)
             clean[row.column] = values.map(cell_text).astype("string")
             continue
+        if row.kind in ("numeric", "weight"):
+            clean[row.column], column_problems = _check_numbers(row.column, values, row.kind)
+            problems += column_problems
+            continue
         allowed = MULTI_SELECT_SCALE if row.kind == "multi_select" else row.scale
-        cleaned, column_problems = _check_column(row.column, values, allowed, row.kind)
+        cleaned, column_problems = _check_column(row.column, values, allowed, row.kind, dict(row.values))
         problems += column_problems
         if row.kind == "text":
             clean[row.column] = pd.Series(cleaned, dtype="string")
             continue
         # A repeated scale label is already a problem; the column is still built to find the others.
-        clean[row.column] = pd.Series(pd.Categorical(cleaned, categories=list(dict.fromkeys(allowed)),
-                                                     ordered=row.kind != "breakdown"))
+        # A column that is both a breakdown and an item is ordered (an item's scale is).
+        ordered = row.kind != "breakdown" or row.column in items_of_rows
+        clean[row.column] = pd.Series(pd.Categorical(cleaned, categories=list(dict.fromkeys(allowed)), ordered=ordered))
         if row.kind == "breakdown":
             problems += _check_breakdown(row.column, clean[row.column])
         if len(values) and cleaned.isna().all() and not column_problems:
@@ -448,7 +541,8 @@ def build_survey(
 
     frame = pd.DataFrame(clean)[[c for c in response_columns if c in clean]]
     items, breakdowns = _model_objects(rows)
-    codebook_frame = pd.DataFrame([row.model_dump() for _, row in rows])
+    codebook_frame = pd.DataFrame([{**row.model_dump(), "values": " | ".join(f"{c}={v}" for c, v in row.values)}
+                                   for _, row in rows])
     survey = Survey(
         items=items,
         breakdowns=breakdowns,
@@ -457,6 +551,7 @@ def build_survey(
         id_column=id_rows[0].column,
         source=source,
         codebook=codebook_frame,
+        weight=weights[0] if weights else None,
     )
     return survey, problems
 
@@ -499,7 +594,11 @@ def _model_objects(rows: list[tuple[int, CodebookRow]]) -> tuple[dict[str, Item]
     for position, (_, row) in enumerate(rows):
         if row.kind == "breakdown":
             breakdowns[row.column] = Breakdown(row.column, row.label, row.scale, row.label_en)
-        elif row.kind in ITEM_KINDS:
+        if row.kind in (*ITEM_KINDS, *NUMERIC_KINDS):
+            named = row.measure in DEFAULT_MEASURE_LABELS
+            chosen = () if named or row.kind in NUMERIC_KINDS else measure_set(row)
+            measure = row.measure if named else "set" if chosen else ""
+            default_label = DEFAULT_MEASURE_LABELS.get(row.measure) or "/".join(chosen or ())
             items[row.column] = Item(
                 id=row.column,
                 kind=row.kind,
@@ -507,12 +606,14 @@ def _model_objects(rows: list[tuple[int, CodebookRow]]) -> tuple[dict[str, Item]
                 label=row.label,
                 section=row.section or "",
                 subsection=row.subsection or "",
-                measure=row.measure,
-                measure_label=row.measure_label or DEFAULT_MEASURE_LABELS[row.measure],
+                measure=measure,
+                measure_label=row.measure_label or default_label,
                 categories=MULTI_SELECT_SCALE if row.kind == "multi_select" else row.scale,
                 dont_know=row.dont_know,
                 order=row.order if row.order is not None else float(position),
                 question_en=row.question_en,
                 label_en=row.label_en,
+                measure_set=chosen or (),
+                measure_label_en=row.measure_label_en,
             )
     return items, breakdowns

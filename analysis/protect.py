@@ -456,6 +456,31 @@ def plan_suppression(survey: Survey, min_n: int, items: Sequence[str] | None = N
     return patterns
 
 
+def count_pattern(survey: Survey, name: str, answered: np.ndarray, min_n: int) -> ItemPattern:
+    """The pattern of a published count per finest cell — how many answered a numeric item
+    (`analysis.numeric`): cells with fewer than `min_n` are sensitive, and the search hides more
+    until the audit pins no count of a hidden cell, so no hidden cell's sum (of anything) is a
+    combination of the shown groups' sums. `answered` is one bool per respondent."""
+    from analysis.aggregate import group_codes
+
+    breakdowns = list(survey.breakdowns)
+    codes, groups = group_codes(survey, breakdowns)
+    n = np.bincount(codes[answered], minlength=len(groups))
+    respondents = groups["respondents"].to_numpy(dtype=np.int64)
+    counts = headline_counts(n, n, n // 2, respondents)
+    keys = np.column_stack([
+        groups[b].map({v: i for i, v in enumerate(survey.breakdowns[b].values)}).to_numpy(dtype=np.int64)
+        for b in breakdowns
+    ]) if breakdowns else np.zeros((len(groups), 0), dtype=np.int64)
+    table = _table_for(keys)
+    digest = hashlib.sha1(b"count" + np.ascontiguousarray(keys).tobytes() + str(min_n).encode()
+                          + counts.digest()).digest()
+    protection, kernel = _remember(digest, lambda: (lambda p: (p, _pattern_parts(table, p)))(
+        protect_item(Context(table, counts, min_n))))
+    labels = {b: groups[b].to_numpy(dtype=object) for b in breakdowns}
+    return _item_pattern(name, counts, labels, min_n, table, protection, kernel, None)
+
+
 def _decide_group(table: CellTable, group_counts: Sequence[ItemCounts], min_n: int) -> list[tuple]:
     protections = _protect_question(table, group_counts, min_n)
     known = every_blank(table) if len(protections) > 1 else None

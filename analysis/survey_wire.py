@@ -50,11 +50,16 @@ def encode(survey: Survey | None, problems: list[Problem]) -> bytes:
                                 "categories": [str(c) for c in values.cat.categories],
                                 "offset": len(blob), "length": len(codes)})
                 blob += codes.tobytes()
+            elif pd.api.types.is_float_dtype(values.dtype):
+                numbers = np.asarray(values, dtype="<f8")
+                columns.append({"name": str(name), "kind": "float", "offset": len(blob), "length": len(numbers)})
+                blob += numbers.tobytes()
             else:
                 columns.append({"name": str(name), "kind": "string",
                                 "values": [None if pd.isna(v) else str(v) for v in values.tolist()]})
         header["survey"] = {
-            "items": [{**asdict(item), "categories": list(item.categories)} for item in survey.items.values()],
+            "items": [{**asdict(item), "categories": list(item.categories), "measure_set": list(item.measure_set)}
+                      for item in survey.items.values()],
             "breakdowns": [{**asdict(b), "values": list(b.values)} for b in survey.breakdowns.values()],
             "meta": {str(k): str(v) for k, v in survey.meta.items()},
             "id_column": survey.id_column,
@@ -62,6 +67,7 @@ def encode(survey: Survey | None, problems: list[Problem]) -> bytes:
             "rows": len(survey.responses),
             "columns": columns,
             "codebook": _codebook(survey.codebook),
+            "weight": survey.weight,
         }
     text = json.dumps(header, ensure_ascii=False, allow_nan=False).encode("utf-8")
     return _HEADER.pack(MAGIC, len(text)) + text + bytes(blob)
@@ -146,10 +152,11 @@ def _read_item(raw: Any) -> Item:
     _expect(isinstance(raw, dict) and set(raw) == {f.name for f in fields(Item)}, "item")
     for name in ("id", "kind", "question", "label", "section", "subsection", "measure", "measure_label"):
         _text(raw[name])
-    for name in ("dont_know", "question_en", "label_en"):
+    for name in ("dont_know", "question_en", "label_en", "measure_label_en"):
         _text(raw[name], optional=True)
     _expect(isinstance(raw["order"], (int, float)) and not isinstance(raw["order"], bool), "order")
-    return Item(**{**raw, "categories": _texts(raw["categories"]), "order": float(raw["order"])})
+    return Item(**{**raw, "categories": _texts(raw["categories"]), "measure_set": _texts(raw["measure_set"]),
+                   "order": float(raw["order"])})
 
 
 def _read_breakdown(raw: Any) -> Breakdown:
@@ -175,6 +182,11 @@ def _read_survey(raw: Any, blob: memoryview) -> Survey:
             _expect(bool(((codes >= -1) & (codes < len(categories))).all()), "code range")
             categorical = pd.Categorical.from_codes(codes, categories=categories, ordered=column.get("ordered") is True)
             columns[name] = pd.Series(categorical)
+        elif column.get("kind") == "float":
+            offset, length = column.get("offset"), column.get("length")
+            _expect(isinstance(offset, int) and isinstance(length, int) and length == rows and offset >= 0
+                    and offset + 8 * length <= len(blob), "numbers")
+            columns[name] = pd.Series(np.frombuffer(blob[offset:offset + 8 * length], dtype="<f8").astype(float))
         elif column.get("kind") == "string":
             values = _list(column.get("values"))
             _expect(len(values) == rows and all(v is None or isinstance(v, str) for v in values), "strings")
@@ -196,5 +208,8 @@ def _read_survey(raw: Any, blob: memoryview) -> Survey:
         records.append({k: tuple(_texts(v)) if isinstance(v, list) else v for k, v in record.items()
                         if isinstance(v, _SCALAR) or isinstance(v, list)})
     codebook_frame = pd.DataFrame(records, columns=_texts(codebook.get("columns")))
+    weight = _text(raw.get("weight"), optional=True)
+    _expect(weight is None or weight in columns, "weight column")
     return Survey(items=items, breakdowns=breakdowns, responses=pd.DataFrame(columns, index=pd.RangeIndex(rows)),
-                  meta=dict(meta), id_column=id_column, source=_text(raw.get("source")), codebook=codebook_frame)
+                  meta=dict(meta), id_column=id_column, source=_text(raw.get("source")), codebook=codebook_frame,
+                  weight=weight)

@@ -30,8 +30,15 @@ CODEBOOK_EXAMPLE = [
     {"column": "tettere", "kind": "yes_no", "question": "Bør kommunene samarbeide tettere?",
      "label": "Tettere samarbeid", "section": "mulighetsrom", "measure": "yes", "measure_label": "ja",
      "scale": "Nei | Ja | Vet ikke", "dont_know": "Vet ikke", "order": 2},
+    {"column": "tillit", "kind": "likert", "question": "Jeg har tillit til kommunestyret",
+     "label": "Tillit", "section": "erfaringer", "measure": "5,6,7", "measure_label": "enig (5–7)",
+     "measure_label_en": "agree (5–7)", "values": "1=Helt uenig | 2=Uenig | 3=Litt uenig | 4=Verken eller | "
+     "5=Litt enig | 6=Enig | 7=Helt enig | 9=Vet ikke", "dont_know": "9", "order": 3,
+     "question_en": "I trust the municipal council", "label_en": "Trust"},
+    {"column": "alder", "kind": "numeric", "question": "Alder i år", "label": "Alder", "section": "erfaringer",
+     "order": 4, "question_en": "Age in years", "label_en": "Age"},
     {"column": "omrade_helse", "kind": "multi_select", "question": "Innen hvilke områder bør kommunene samarbeide tettere?",
-     "label": "Helse", "section": "mulighetsrom", "measure": "selected", "order": 3},
+     "label": "Helse", "section": "mulighetsrom", "measure": "selected", "order": 5},
 ]
 
 META_EXAMPLE = [
@@ -45,14 +52,19 @@ META_EXAMPLE = [
 ]
 
 CODEBOOK_COLUMNS = ["column", "kind", "question", "label", "section", "subsection", "measure",
-                    "measure_label", "scale", "dont_know", "order", "question_en", "label_en"]
+                    "measure_label", "measure_label_en", "scale", "values", "dont_know", "order", "question_en",
+                    "label_en"]
 
 README_ROWS = [
     ("responses", "Én rad per respondent. Kolonnenavnene må stå i kodeboka. Tom celle = ikke besvart."),
     ("codebook", "Én rad per kolonne i responses: type (kind), spørsmålstekst, seksjon, mål og svarskala."),
-    ("kind", "id, breakdown, likert, yes_no, multi_select eller text."),
-    ("measure", "top2 (stor/svært stor grad), bottom2 (liten/svært liten grad), yes (ja) eller selected (flervalg)."),
+    ("kind", "id, breakdown, likert, yes_no, multi_select, numeric (tall), weight (vekt, høyst én) eller text."),
+    ("measure", "top2 (stor/svært stor grad), bottom2 (liten/svært liten grad), yes (siste svar før «vet ikke»), "
+                "selected (flervalg), eller et sett: koder/plasser skilt med komma (5,6,7) eller etiketter skilt med |."),
+    ("measure_label", "Navnet på målet (measure_label_en på engelsk)."),
     ("scale", "Svaralternativene i rekkefølge fra lav til høy, skilt med | ; «Vet ikke» sist."),
+    ("weight", "En kolonne med kind = weight gir vektede andeler (Kish effektiv n); små grupper skjules etter uvektede tall."),
+    ("values", "Svar lagret som koder: 1=Helt uenig | 2=Uenig | … ; svarskalaen kan da stå tom."),
     ("meta", "Nøkkel/verdi: title, year og provenance er påkrevd."),
     ("docs", "Hele formatet: docs/data-format.md"),
 ]

@@ -12,6 +12,11 @@ Weights cost precision. Kish's effective sample size n_eff = (Σw)² / Σw² say
 unweighted answers the weighted figure is worth; its interval is a Wilson interval on n_eff
 (an approximation, labelled as such in docs/statistics.md).
 
+A survey with a weight column (`kind = weight`: design or post-stratification weights from
+the survey's producer) is weighted by that column instead: the same view, each respondent
+carrying their own weight, n_eff from the weights of those who answered. Suppression is
+always decided on the unweighted counts.
+
 Weighted figures mix cells with different weights, so a pooled weighted share containing a
 hidden cell would add a new equation an attacker could solve. A weighted figure is therefore
 shown only when every cell inside it is shown in the suppression pattern
@@ -26,7 +31,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.aggregate import Denominator, Focus, count_answers, headline_table
+from analysis.aggregate import Denominator, Focus, count_answers, group_codes, headline_table
 from analysis.codebook import Survey
 from analysis.config import min_group_size
 from analysis.i18n import t
@@ -78,7 +83,9 @@ def cell_weights(survey: Survey) -> pd.DataFrame:
 
 
 def weighting_available(survey: Survey) -> bool:
-    """Whether the metadata allow the weighted sensitivity view."""
+    """Whether the survey can be weighted: a weight column, or invited counts for every cell."""
+    if survey.weight:
+        return True
     try:
         cell_weights(survey)
     except WeightingUnavailable:
@@ -117,9 +124,10 @@ def weighted_headline(
     `weighted_ci_low`, `weighted_ci_high`, `n_eff`, `design_effect` (n / n_eff) and
     `diff_pp` (weighted − unweighted, percentage points). Rows hidden by the suppression
     pattern, or containing a hidden cell, carry no numbers (`suppressed`, `suppression`).
-    Raises `WeightingUnavailable` when the metadata lack invited counts.
+    With a weight column the respondents' own weights are used. Raises
+    `WeightingUnavailable` when there is no weight column and the metadata lack invited counts.
     """
-    weights = cell_weights(survey)
+    weights = None if survey.weight else cell_weights(survey)
     threshold = min_group_size(survey, min_n)
     by = tuple(by)
     table = headline_table(survey, by, items, denominator, focus, language)
@@ -129,8 +137,9 @@ def weighted_headline(
     breakdowns = list(survey.breakdowns)
     cells = count_answers(survey, breakdowns, item_ids)
     cell_table = headline_table(survey, breakdowns, item_ids, denominator, counts=cells)
-    cell_weight = cells.groups[breakdowns].merge(weights, on=breakdowns, how="left")["weight"].to_numpy(dtype=float)
     n_cells = len(cells.groups)
+    if weights is not None:
+        cell_weight = cells.groups[breakdowns].merge(weights, on=breakdowns, how="left")["weight"].to_numpy(dtype=float)
     columns = {name: [] for name in ("weighted_pct", "weighted_ci_low", "weighted_ci_high", "n_eff", "design_effect")}
     final_status = status.copy()
     for position, (item_id, block) in enumerate(table.groupby("item_id", sort=False)):
@@ -141,9 +150,11 @@ def weighted_headline(
         pattern = plan[item_id]
         members = group_members(block, by, survey, pattern.cells, focus, None)
         hidden_cells = pattern.cells["suppression"].notna().to_numpy()
-        weighted_n = members @ (cell_weight * n)
-        weighted_k = members @ (cell_weight * k)
-        squares = members @ (cell_weight**2 * n)
+        if weights is not None:
+            sums = cell_weight * n, cell_weight * k, cell_weight**2 * n
+        else:
+            sums = _column_sums(survey, item_id, denominator, n_cells)
+        weighted_n, weighted_k, squares = (members @ part for part in sums)
         with np.errstate(invalid="ignore", divide="ignore"):
             share = weighted_k / weighted_n
             n_eff = np.where(squares > 0, weighted_n**2 / squares, np.nan)
@@ -175,7 +186,25 @@ def weighted_headline(
     return result
 
 
+def _column_sums(survey: Survey, item_id: str, denominator: Denominator, n_cells: int):
+    """Per finest cell, from the weight column: Σw over those in the base, Σw over those in
+    the measure, Σw² over the base (cells in `count_answers` order)."""
+    item = survey.items[item_id]
+    fine, _ = group_codes(survey, list(survey.breakdowns))
+    w = survey.responses[survey.weight].to_numpy(dtype=float)
+    codes = survey.responses[item_id].cat.codes.to_numpy()
+    base = codes >= 0
+    if denominator == "substantive" and item.dont_know:
+        base &= codes != item.categories.index(item.dont_know)
+    measure = np.isin(codes, [item.categories.index(c) for c in item.measure_categories]) & base
+    return (np.bincount(fine[base], weights=w[base], minlength=n_cells),
+            np.bincount(fine[measure], weights=w[measure], minlength=n_cells),
+            np.bincount(fine[base], weights=w[base] ** 2, minlength=n_cells))
+
+
 def weighting_note(survey: Survey, language: str = "nb") -> str:
     """The label text for the weighted sensitivity view."""
+    if survey.weight:
+        return t("weighting.note_column", language, weight=survey.weight)
     cells = " × ".join(b.label if language != "en" else (b.label_en or b.label) for b in survey.breakdowns.values())
     return t("weighting.note", language, cells=cells.lower())

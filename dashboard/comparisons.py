@@ -19,7 +19,7 @@ from analysis.formatting import format_number, format_pct
 from analysis.i18n import t
 from analysis.protect import suppression_note
 from analysis.safe_text import markdown
-from analysis.weighting import unavailable_note, weighted_headline, weighting_available, weighting_note
+from analysis.weighting import weighted_headline, weighting_available, weighting_note
 from dashboard import data, tables
 from dashboard.view import View
 
@@ -123,7 +123,9 @@ def render(survey: Survey, view: View, items: Sequence[Item]) -> None:
     family = family_for(survey, view)
     if family is None:
         message = "compare.cells_no_tests" if len(view.breakdown) > 1 else "ui.compare.choose_groups"
-        st.info(t(message, language), icon=":material/info:")
+        cells = " × ".join(survey.breakdowns[b].label if language != "en" else (survey.breakdowns[b].label_en or
+                           survey.breakdowns[b].label) for b in view.breakdown if b in survey.breakdowns).lower()
+        st.info(t(message, language, cells=cells), icon=":material/info:")
     else:
         table = _compare(key, family, view.denominator, language, survey)
         table = table[table["item_id"].isin(ids)]
@@ -138,11 +140,10 @@ def render(survey: Survey, view: View, items: Sequence[Item]) -> None:
 
 def _render_weighting(survey: Survey, view: View, ids: tuple[str, ...], min_n: int, key: str) -> None:
     language = view.language
+    if not weighting_available(survey):  # no toggle a survey without weights cannot honour
+        return
     on = st.toggle(t("weighting.label", language), value=False, key=WEIGHTING_KEY, bind="query-params")
     if not on:
-        return
-    if not weighting_available(survey):
-        st.info(markdown(unavailable_note(survey, language)), icon=":material/info:")
         return
     by = view.by
     table = _weighted(key, by, ids, view.denominator, view.focus_spec, language, survey)

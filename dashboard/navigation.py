@@ -15,12 +15,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from functools import partial
 
 import streamlit as st
 
 from analysis.codebook import Survey
 from analysis.i18n import t
+from analysis.load import BUNDLED_WORKBOOK
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class PageEntry:
     section: str | None = None  # the codebook section the page shows, if it is a section page
     pools_rounds: bool = False  # counts every row of the survey, so several rounds together
     room: bool = False  # the workshop room (phone, projector): its own frame, no sidebar or survey banner
+    workshop: bool = False  # shows the bundled survey's workshop: in the menu only with that survey
 
 
 PAGES: list[PageEntry] = [
@@ -43,9 +46,10 @@ PAGES: list[PageEntry] = [
               section="erfaringer", pools_rounds=True),
     PageEntry("pages/mulighetsrom.py", "ui.page.mulighetsrom.title", "mulighetsrom", ":material/lightbulb:",
               section="mulighetsrom", pools_rounds=True),
-    PageEntry("pages/prioriteringer.py", "ui.page.prioriteringer.title", "prioriteringer", ":material/grid_view:"),
+    PageEntry("pages/prioriteringer.py", "ui.page.prioriteringer.title", "prioriteringer", ":material/grid_view:",
+              workshop=True),
     PageEntry("pages/verksted_fasilitator.py", "ui.page.verksted_fasilitator.title", "verksted_fasilitator",
-              ":material/groups:"),
+              ":material/groups:", workshop=True),
     PageEntry("pages/verksted.py", "ui.page.verksted.title", "verksted", ":material/edit_note:", visibility="hidden",
               room=True),
     PageEntry("pages/verksted_visning.py", "ui.page.verksted_visning.title", "verksted_visning", ":material/tv:",
@@ -61,9 +65,11 @@ def pages(language: str, survey: Survey | None = None) -> list[st.Page]:
     """The entries as `st.Page` objects with titles in `language`, for `st.navigation`; with a
     `survey`, its sections decide the section pages (see the module's docstring)."""
     sections = survey.sections() if survey is not None else None
+    other_survey = survey is not None and Path(survey.source or "") != BUNDLED_WORKBOOK
     result = []
     for entry in PAGES:
-        hidden = entry.section is not None and sections is not None and entry.section not in sections
+        hidden = (entry.section is not None and sections is not None and entry.section not in sections) \
+            or (entry.workshop and other_survey)
         result.append(st.Page(entry.script, title=t(entry.title_key, language), icon=entry.icon, url_path=entry.url_path,
                               default=entry.default, visibility="hidden" if hidden else entry.visibility))
         if entry is LAST_SECTION_ENTRY and sections:

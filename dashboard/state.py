@@ -108,11 +108,16 @@ def bound_multiselect(container, label: str, options: Sequence[str], key: str, s
 
 def requested_language() -> str:
     """The language this run will be drawn in, before any control is drawn: the language
-    switch's value, else the link's `lang` label, else bokmål (the menu needs it first)."""
+    switch's value, else the link's `lang` — its code (`en`, `nb`) or its label — else bokmål
+    (the menu needs it first)."""
     value = st.session_state.get(LANGUAGE_KEY)
     if value in LANGUAGES:
         return value
     label = st.query_params.get(LANGUAGE_KEY)
+    if label in LANGUAGES:  # a stable code (`?lang=en`): the switch starts there, the link gets its label
+        st.session_state[LANGUAGE_KEY] = label
+        st.query_params[LANGUAGE_KEY] = LANGUAGES[label]
+        return label
     return next((code for code, name in LANGUAGES.items() if name == label), DEFAULT_LANGUAGE)
 
 

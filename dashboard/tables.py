@@ -28,9 +28,9 @@ def breakdown_label(survey: Survey, column: str, language: str) -> str:
 
 
 def measure_label(item: Item, language: str) -> str:
-    """How an item's headline measure is named: the codebook's words in bokmål; in English the
-    catalogue's name for the measure (the codebook has no English measure labels)."""
-    return t(f"ui.measure.{item.measure}", language) if language == "en" else item.measure_label
+    """How an item's headline measure is named (`Item.measure_text`: the codebook's own words,
+    `measure_label_en` in English)."""
+    return item.measure_text(language)
 
 
 def answer_label(category: str, language: str) -> str:

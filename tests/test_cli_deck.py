@@ -79,3 +79,17 @@ def test_command_end_to_end(tmp_path):
     deck = read(out)
     assert len(deck.slides) == 1 + 7
     assert all(len([s for s in slide.shapes if s.shape_type == 13]) == 1 for slide in list(deck.slides)[1:])  # a picture
+
+
+def test_filters_by_any_breakdown_repeatable(tmp_path, bundled, quick_pictures, capsys):
+    out = tmp_path / "filtered.pptx"
+    assert main(["deck", "--filter", "rolle=folkevalgte", "--filter", "kommune=Grong", "--filter", "kommune=Lierne",
+                 "--section", "erfaringer", "--out", str(out)]) == 0
+    view = view_for(bundled, filters={"rolle": ["Folkevalgte"], "kommune": ["Grong", "Lierne"]})
+    expected = charts.section_charts(bundled, view, "erfaringer", SurveyNumbers(bundled))
+    cover, *slides = read(out).slides
+    assert [slide.shapes.title.text for slide in slides] == [chart.title for chart in expected]
+    cover_text = cover.placeholders[1].text_frame.text
+    assert "Folkevalgte" in cover_text and "Grong" in cover_text and "Lierne" in cover_text
+    assert main(["deck", "--filter", "rolle=Ordfører", "--out", str(out)]) != 0
+    assert "Ordfører" in capsys.readouterr().err

@@ -20,6 +20,7 @@ from analysis.compare import (
     compare_groups,
     detectable_difference,
     family_contrasts,
+    family_names,
     headline_item_ids,
     how_to_read,
 )
@@ -201,3 +202,24 @@ def test_cli_compare_suppressed_contrast_prints_no_numbers(tiny_path, capsys):
                                        "p_adjusted", "significant", "ordinal_p"))
     assert main(["compare", str(tiny_path), "--min-n", "3"]) == 0
     assert "skjult for å beskytte en liten gruppe" in capsys.readouterr().out
+
+
+def test_any_breakdown_is_a_family_and_large_groups_get_the_asymptotic_test(tmp_path):
+    from scripts import cell_surveys
+
+    from analysis.load import load_workbook
+
+    survey = load_workbook(cell_surveys.write(tmp_path / "four.xlsx", cell_surveys.four_breakdowns(rows=3000, items=3)))
+    assert "utdanning" in family_names(survey)
+    table = compare_groups(survey, "utdanning")  # three values: each against the rest
+    assert set(table["group_a"]) == {"Grunnskole", "Videregående", "Høyere"}
+    shown = table[~table["suppressed"]]
+    assert len(shown) and set(shown["ordinal_test"]) == {"mann_whitney_u_asymptotic"}
+    pair = compare_groups(survey, "kjonn")  # two values: the pair
+    assert set(zip(pair["group_a"], pair["group_b"])) == {("Kvinne", "Mann")}
+
+
+def test_cli_compare_unknown_family_names_the_choices(tiny_path, capsys):
+    assert main(["compare", str(tiny_path), "--family", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert "nope" in err and "municipality" in err and "Traceback" not in err

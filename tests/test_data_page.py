@@ -73,7 +73,8 @@ def filled_template() -> bytes:
     for i in range(12):
         rows.append({"respondent_id": f"T{i + 1:02d}", "kommune": ["Kommune A", "Kommune B"][i % 2],
                      "rolle": ["Administrasjon", "Folkevalgte"][(i // 2) % 2], "gevinst_1": levels[i % 6],
-                     "tettere": ["Nei", "Ja", "Vet ikke"][i % 3], "omrade_helse": i % 2})
+                     "tettere": ["Nei", "Ja", "Vet ikke"][i % 3], "omrade_helse": i % 2,
+                     "tillit": str(1 + i % 7), "alder": 30 + i})
     sheets["responses"] = pd.DataFrame(rows, columns=list(sheets["responses"].columns))
     meta = sheets["meta"].set_index("key")["value"]
     meta["title"], meta["provenance"], meta["invited"] = "Malprøven", "Fylt ut i testene.", 15

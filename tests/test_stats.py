@@ -151,3 +151,15 @@ def test_mann_whitney_exact_agrees_with_scipy_monte_carlo_on_survey_sized_groups
 def test_mann_whitney_everyone_alike_is_p_one_and_empty_is_nan():
     assert mann_whitney_exact([0, 4, 0], [0, 3, 0])[1] == 1.0
     assert np.isnan(mann_whitney_exact([0, 0], [1, 2])[1])
+
+
+@pytest.mark.parametrize("seed,n_a,n_b", [(3, 400, 250), (4, 120, 5000), (5, 30, 20_000)])
+def test_mann_whitney_large_groups_use_scipys_asymptotic_test(seed, n_a, n_b):
+    rng = np.random.default_rng(seed)
+    x = rng.choice(7, n_a, p=[0.05, 0.1, 0.15, 0.2, 0.2, 0.2, 0.1])
+    y = rng.choice(7, n_b, p=[0.06, 0.1, 0.16, 0.2, 0.2, 0.18, 0.1])
+    u, p, method = mann_whitney_exact(np.bincount(x, minlength=7), np.bincount(y, minlength=7))
+    reference = mannwhitneyu(x, y, method="asymptotic", use_continuity=True)
+    assert method == "asymptotic"
+    assert u == pytest.approx(reference.statistic)
+    assert p == pytest.approx(reference.pvalue, rel=1e-9)

@@ -1,0 +1,24 @@
+"""Links carry stable codes: `?lang=en` opens the English dashboard, as the label does."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from analysis.i18n import LANGUAGES
+from conftest import ROOT
+
+
+def _start(**params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_language_code_and_label_both_open_english():
+    for value in ("en", LANGUAGES["en"]):
+        at = _start(lang=value)
+        assert at.selectbox(key="lang").value == "en", value
+    assert _start(lang="nb").selectbox(key="lang").value == "nb"
