@@ -16,8 +16,11 @@ import pandas as pd
 from analysis.aggregate import DENOMINATORS
 from analysis.compare import FAMILIES, compare_groups, how_to_read
 from analysis.config import min_group_size
-from analysis.i18n import t
+from analysis.formatting import format_number, format_pct
+from report.strings import t
 from analysis.load import BUNDLED_WORKBOOK
+from analysis.protect import suppression_note
+from cli.common import load
 
 RECORD_FIELDS = [
     "family", "item_id", "question", "section", "measure", "contrast", "group_a", "group_b",
@@ -67,8 +70,6 @@ def compare_records(table: pd.DataFrame) -> list[dict]:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from analysis.cli import load
-
     survey = load(args.file)
     threshold = min_group_size(survey, args.min_n)
     table = compare_groups(survey, args.family, denominator=args.denominator, min_n=threshold, language=args.language)
@@ -88,9 +89,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _text_table(records: list[dict], threshold: int, language: str) -> str:
-    from analysis.formatting import format_number, format_pct
-    from analysis.protect import suppression_note
-
     def p_text(value):
         return "" if value is None else (format_number(value, language, 3) if value >= 0.001 else "<" + format_number(0.001, language, 3))
 
