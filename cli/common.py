@@ -5,12 +5,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from analysis.aggregate import DENOMINATORS
 from analysis.codebook import Survey
 from report.strings import t
 from analysis.intake import load_path
+from analysis.load import BUNDLED_WORKBOOK
 
 BREAKDOWN_CHOICES_HELP = "role | municipality | municipality,role (or the codebook's own column names)"
 BREAKDOWN_ALIASES = {"role": "rolle", "municipality": "kommune"}
+
+
+DENOMINATOR_HELP = "report: all who answered incl. 'Vet ikke' (default); substantive: 'Vet ikke' excluded"
+
+
+def add_table_arguments(command, denominator_help: str = DENOMINATOR_HELP) -> None:
+    """FILE, --format, --denominator and --min-n: what every command printing a protected table takes."""
+    command.add_argument("file", nargs="?", default=str(BUNDLED_WORKBOOK), help="survey workbook (default: the bundled one)")
+    command.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format")
+    command.add_argument("--denominator", choices=list(DENOMINATORS), default="report", help=denominator_help)
+    command.add_argument("--min-n", type=int, default=None,
+                         help="suppress groups with fewer answers (cannot go below the configured threshold)")
 
 
 class CliError(Exception):

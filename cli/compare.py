@@ -13,14 +13,12 @@ import math
 
 import pandas as pd
 
-from analysis.aggregate import DENOMINATORS
 from analysis.compare import FAMILIES, compare_groups, how_to_read
 from analysis.config import min_group_size
 from analysis.formatting import format_number, format_pct
 from report.strings import t
-from analysis.load import BUNDLED_WORKBOOK
 from analysis.protect import suppression_note
-from cli.common import load
+from cli.common import add_table_arguments, load
 
 RECORD_FIELDS = [
     "family", "item_id", "question", "section", "measure", "contrast", "group_a", "group_b",
@@ -36,14 +34,9 @@ P_VALUES = ("p_value", "p_adjusted", "ordinal_p", "ordinal_p_adjusted")
 def add_parser(sub) -> None:
     """Register the `compare` command on the CLI's subparsers."""
     compare = sub.add_parser("compare", help="declared comparisons (role, municipality vs the rest) with adjusted tests")
-    compare.add_argument("file", nargs="?", default=str(BUNDLED_WORKBOOK), help="survey workbook (default: the bundled one)")
+    add_table_arguments(compare, denominator_help="base of the headline share, as for summary")
     compare.add_argument("--family", choices=list(FAMILIES), default="role",
                          help="role: Administrasjon vs Folkevalgte; municipality: each municipality vs the rest")
-    compare.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format")
-    compare.add_argument("--denominator", choices=list(DENOMINATORS), default="report",
-                         help="base of the headline share, as for summary")
-    compare.add_argument("--min-n", type=int, default=None,
-                         help="suppress groups with fewer answers (cannot go below the configured threshold)")
     compare.set_defaults(handler=cmd_compare)
 
 

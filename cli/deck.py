@@ -17,7 +17,7 @@ from pathlib import Path
 from analysis.aggregate import DENOMINATORS
 from report.strings import t
 from analysis.load import BUNDLED_WORKBOOK
-from cli.common import CliError, load
+from cli.common import DENOMINATOR_HELP, CliError, load
 from exports.deck import build_deck
 from report import charts, labels
 from report.numbers import SurveyNumbers
@@ -39,7 +39,7 @@ def add_parser(sub) -> None:
     deck.add_argument("--display", choices=DISPLAYS, default="share",
                       help="share: the headline share per group (default); distribution: every answer")
     deck.add_argument("--denominator", choices=list(DENOMINATORS), default="report",
-                      help="report: all who answered incl. 'Vet ikke' (default); substantive: 'Vet ikke' excluded")
+                      help=DENOMINATOR_HELP)
     # Also accepted after the command; SUPPRESS keeps the global `--language` when it is not given here.
     deck.add_argument("--language", choices=["nb", "en"], default=argparse.SUPPRESS, help="language of the deck")
     deck.add_argument("--out", required=True, metavar="FILE.pptx", help="where to write the deck")

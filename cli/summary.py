@@ -10,24 +10,18 @@ from typing import Sequence
 
 import pandas as pd
 
-from analysis.aggregate import DENOMINATORS, headline_table
+from analysis.aggregate import headline_table
 from analysis.config import min_group_size
 from analysis.formatting import format_pct
-from analysis.load import BUNDLED_WORKBOOK
 from analysis.protect import protect_headline, suppression_note
-from cli.common import BREAKDOWN_CHOICES_HELP, load, resolve_breakdowns
+from cli.common import BREAKDOWN_CHOICES_HELP, add_table_arguments, load, resolve_breakdowns
 
 
 def add_parser(sub) -> None:
     """Register the `summary` command on the CLI's subparsers."""
     summary = sub.add_parser("summary", help="headline share of every item, optionally by group")
-    summary.add_argument("file", nargs="?", default=str(BUNDLED_WORKBOOK), help="survey workbook (default: the bundled one)")
+    add_table_arguments(summary)
     summary.add_argument("--by", default="", help=f"breakdown: {BREAKDOWN_CHOICES_HELP}; empty for the total")
-    summary.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format")
-    summary.add_argument("--denominator", choices=list(DENOMINATORS), default="report",
-                         help="report: all who answered incl. 'Vet ikke' (default); substantive: 'Vet ikke' excluded")
-    summary.add_argument("--min-n", type=int, default=None,
-                         help="suppress groups with fewer answers (cannot go below the configured threshold)")
     summary.set_defaults(handler=cmd_summary)
 
 

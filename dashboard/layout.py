@@ -19,8 +19,8 @@ from analysis.problems import SurveyError
 from analysis.safe_text import markdown
 from report import charts, figures, rounds, tables
 from dashboard import comparisons, data, navigation, state, upload
-from report.charts import Chart, denominator_text, selection_text, subtitle  # noqa: F401 (pages use them from here)
-from dashboard.state import View
+from report.charts import Chart
+from report.view import DISTRIBUTION, View
 from exports import charts as chart_files
 from dashboard.downloads import csv_download, download
 from exports.deck import build_deck
@@ -216,7 +216,7 @@ def page_downloads(container, drawn: Sequence[Chart], page_key: str, survey: Sur
 def render_items(survey: Survey, view: View, items: Sequence[Item]) -> list[Chart]:
     """Charts for `items` (likert / yes-no), each with its table and downloads: two side by
     side for headline shares, one per row for the wider distributions. Returns the charts."""
-    columns = 1 if view.display == state.DISTRIBUTION else 2
+    columns = 1 if view.display == DISTRIBUTION else 2
     title_width = figures.TITLE_WIDTH * 2 if columns == 1 else figures.TITLE_WIDTH
     table = charts.item_rows(view, data, [item.id for item in items])
     drawn = []

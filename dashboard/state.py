@@ -27,8 +27,7 @@ from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from report.strings import markdown_t, t
 from analysis.safe_text import markdown
 from report.labels import breakdown_label
-# The view's plain values live in the pure `report.view` (exports and the CLI use them too).
-from report.view import DISPLAYS, DISTRIBUTION, SHARE, Query, View, breakdown_options, default_breakdown, view_for  # noqa: F401
+from report.view import DISPLAYS, View, breakdown_options, default_breakdown, view_for
 
 LANGUAGE_KEY = "lang"
 BREAKDOWN_KEY = "inndeling"

@@ -131,7 +131,7 @@ def format_date(iso: str, language: str) -> str:
 
 
 def subtitle(*parts: str) -> str:
-    """A workshop chart's second line, parts joined by " · ". Not `layout.subtitle`: the survey's
+    """A workshop chart's second line, parts joined by " · ". Not `report.charts.subtitle`: the survey's
     sidebar filters do not apply to workshop scores, so they are not named here."""
     return " · ".join(part for part in parts if part)
 

@@ -419,13 +419,6 @@ def quadrant_label(key: str, language: str = "nb") -> str:
     return t(f"workshop.quadrant.{key}", language)
 
 
-def group_scores(scores: pd.DataFrame) -> pd.DataFrame:
-    """Per group × area with `score` = potential × feasibility: the detail behind a ranking row."""
-    frame = scores[["group", "area", *MEASURES]].copy()
-    frame["score"] = frame["potential"].astype("int64") * frame["feasibility"].astype("int64")
-    return frame
-
-
 # ---------------------------------------------------------------------------------------------
 # Names and ranks as shown
 # ---------------------------------------------------------------------------------------------
