@@ -26,7 +26,7 @@ presentation layer (`report`), the CLI and the exports.
 - `rounds`      — several survey rounds: combined and compared.
 - `overview`    — invited, answered, response rate per group.
 - `i18n`        — the core's strings (problems, command line, workshop) and the lookup.
-- `formatting`  — numbers in the language's format (`65,5 %`).
+- `formatting`  — numbers in the language's format (decimal comma, a space before %).
 
 `__main__` is a shim for `python -m analysis` (the command line, `cli/`).
 """
