@@ -2,7 +2,7 @@
 
 Run with `streamlit run app.py`. The pages are listed in `dashboard/navigation.py`; every page
 starts with `dashboard.layout.page()` and draws from `dashboard.data` (protected numbers)
-and `dashboard.figures` (charts). The workshop room's pages (a group's phone, the projector)
+and `report.figures` (charts). The workshop room's pages (a group's phone, the projector)
 draw their own frame instead: no sidebar, no survey filters, no survey banner.
 """
 
@@ -19,11 +19,11 @@ except settings.SettingsError as error:
     print(error.describe("en"), flush=True)  # and into the server's log
     st.stop()
 sandbox.warm_up()  # the upload worker's forkserver (started once per process, ~1 s, off this thread's path)
-page = st.navigation(navigation.pages(state.requested_language(), layout.loaded_survey()))
-if navigation.is_room(page) and not presentation.active():
+page = st.navigation(navigation.pages(state.requested_language(), layout.loaded_survey(), layout.section_page))
+if navigation.is_room(page) and not state.active():
     page.run()
 else:
-    survey, view = layout.frame()
+    survey, view = layout.frame(navigation.has_survey_filters(page))
     if not presentation.show(page, survey, view):  # presentation mode draws its slide instead of the page
         layout.rounds_note(survey, view, page)
         page.run()

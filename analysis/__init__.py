@@ -1,28 +1,32 @@
-"""The survey core: load and validate, count, test, protect. No Streamlit in here.
+"""The survey core: read and validate, count, test, protect. No Streamlit, Plotly or SQLAlchemy,
+and no interface words (those are `report.strings`); counts are on codes.
 
 Data flow: `intake` (every file) → `load` (validation) → `Survey` (`codebook`) → `aggregate`
-(counts, shares, intervals from `stats`) → `protect` (small-group suppression) → pages, CLI
-and exports.
+(counts, shares, intervals from `stats`) → `protect` (small-group suppression) → the
+presentation layer (`report`), the CLI and the exports.
 
-The names below are imported on first use, so `import analysis` (and `python -m analysis`,
-which must set up its environment before numpy is imported, see `analysis.fork_safe`) stays
-light.
+- `intake`      — the one door for every file: size and format checks, CSV and SPSS import, rounds.
+- `xlsx_reader` — a workbook's parts and sheets checked as a stream before python-calamine reads them.
+- `sandbox`     — the limited worker process that parses an upload.
+- `survey_wire` — the survey the worker sends back, as JSON and raw integers.
+- `fork_safe`   — keeps a command-line process single-threaded, so it may fork upload workers.
+- `settings`    — every data-owner setting, declared once (name, default, help, validation).
+- `config`      — the small-group threshold in force for a survey.
+- `safe_text`   — file text made safe for Markdown, Plotly and spreadsheets.
+- `problems`    — what is wrong with a file, and where (file, sheet, row, column).
+- `load`        — validation of a survey's sheets into a `Survey`.
+- `codebook`    — the survey model: items, breakdowns, scales, meta.
+- `template`    — the blank workbook in the documented format.
+- `aggregate`   — counts, shares, distributions.
+- `stats`       — intervals, exact tests, power.
+- `protect`     — primary and secondary suppression.
+- `audit`       — the attacker's linear system and integer programs that prove the suppression.
+- `compare`     — declared comparison families and their tests.
+- `weighting`   — the post-stratification sensitivity view.
+- `rounds`      — several survey rounds: combined and compared.
+- `overview`    — invited, answered, response rate per group.
+- `i18n`        — the core's strings (problems, command line, workshop) and the lookup.
+- `formatting`  — numbers in the language's format (decimal comma, a space before %).
+
+`__main__` is a shim for `python -m analysis` (the command line, `cli/`).
 """
-
-from importlib import import_module
-
-_EXPORTS = {
-    "Focus": "analysis.aggregate", "count_answers": "analysis.aggregate", "distribution_table": "analysis.aggregate",
-    "headline_table": "analysis.aggregate", "multi_select_table": "analysis.aggregate",
-    "Item": "analysis.codebook", "Survey": "analysis.codebook",
-    "BUNDLED_WORKBOOK": "analysis.load", "load_workbook": "analysis.load", "validate_workbook": "analysis.load",
-    "Problem": "analysis.problems", "SurveyError": "analysis.problems",
-}
-
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'analysis' has no attribute {name!r}")

@@ -35,6 +35,7 @@ from analysis.config import min_group_size
 from analysis.i18n import t
 from analysis.protect import PRIMARY, SECONDARY, headline_status, plan_suppression
 from analysis.stats import mann_whitney_exact, minimum_detectable_difference, newcombe_interval, pct_half_up
+from analysis.formatting import format_number
 
 FAMILIES = ("role", "municipality")
 FAMILY_BREAKDOWNS = {"role": "rolle", "municipality": "kommune"}
@@ -224,8 +225,6 @@ def detectable_difference(survey: Survey, family: str = "role", alpha: float = A
 
 def how_to_read(survey: Survey, family: str = "role", language: str = "nb", alpha: float = ALPHA) -> str:
     """The short "how to read this" note with the computed detectable difference."""
-    from analysis.formatting import format_number
-
     power = detectable_difference(survey, family, alpha)
     if not power:
         return ""

@@ -35,6 +35,7 @@ from analysis import settings
 from analysis.codebook import Survey
 from analysis.load import BUNDLED_WORKBOOK, SHEETS, build_survey, formula_problems, survey_from_sheets
 from analysis.problems import Problem, SurveyError
+from analysis.sandbox import parse_in_worker
 from analysis.xlsx_reader import MB, Refused, XlsxLimits, check_cells, limit_problem
 from analysis.xlsx_reader import read as read_xlsx
 
@@ -111,8 +112,6 @@ def read_upload(files: Mapping[str, bytes], limits: Limits | None = None, *, tru
         return None, problems
     if trusted:
         return parse_upload(files, limits)
-    from analysis.sandbox import parse_in_worker
-
     return parse_in_worker(files, limits)
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 
 from analysis.aggregate import Focus, _group_labels, group_codes
 from analysis.codebook import Item, Survey
+from analysis.compare import benjamini_hochberg
 from analysis.config import min_group_size
 from analysis.protect import count_pattern, group_members
 
@@ -135,7 +136,6 @@ def compare_numeric(survey: Survey, breakdown: str, items: Sequence[str] | None 
     A contrast with a hidden group shows no numbers and is not adjusted."""
     from scipy.stats import ttest_ind
 
-    from analysis.compare import benjamini_hochberg
 
     threshold = min_group_size(survey, min_n)
     chosen = list(items) if items is not None else [i.id for i in survey.numeric_items()]

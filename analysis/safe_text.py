@@ -19,7 +19,7 @@ to a spreadsheet they must stay text, never become a formula. Three targets, thr
   it instead of running it (OWASP "CSV injection"); numbers stay numbers.
 
 Templates from the string catalogue are trusted Markdown; only the values put into them pass
-through here (`markdown_t` does both at once).
+through here (`report.strings.markdown_t` does both at once).
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ import string
 import unicodedata
 from typing import Any
 
-from analysis.i18n import t
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 # GitHub-flavoured Markdown links bare URLs and e-mail addresses *after* escapes are read, so
@@ -48,15 +47,6 @@ def markdown(value: Any) -> str:
     text = _PUNCTUATION.sub(r"\\\1", text)
     # A line break inside a paragraph: no blank line (a new block), no indentation (code).
     return _LINE_BREAKS.sub("  \n", text.strip())
-
-
-def markdown_t(key: str, language: str, /, **params: Any) -> str:
-    """A catalogue sentence (trusted Markdown) with every value escaped by `markdown`.
-
-    Numbers pass unchanged; pass already formatted numbers as text (they are escaped too,
-    which renders the same)."""
-    return t(key, language, **{name: value if isinstance(value, (int, float)) and not isinstance(value, bool)
-                               else markdown(value) for name, value in params.items()})
 
 
 def plotly(value: Any) -> str:

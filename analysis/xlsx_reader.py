@@ -23,7 +23,7 @@ is not the answer it looks like), total distinct text. Every problem names the f
 row and column and, for a limit, the setting that raises it (`analysis.settings`).
 
 Nothing here is Streamlit or survey-specific: `analysis.intake` reads surveys with it (in a
-worker process with hard memory and time limits, `analysis.sandbox`), `analysis.workshop`
+worker process with hard memory and time limits, `analysis.sandbox`), `workshop.model`
 reads the owner's workshop workbook with it.
 """
 

@@ -40,7 +40,7 @@ def main(argv=None) -> int:
 
     from playwright.sync_api import sync_playwright
 
-    from analysis.workshop_store import WorkshopStore
+    from workshop.store import WorkshopStore
 
     data = Path(tempfile.mkdtemp(prefix="bench-workshop-"))
     process, base = start_streamlit(

@@ -1,18 +1,16 @@
-"""The dashboard's building blocks, kept apart from the page scripts in `pages/`.
+"""The dashboard: the only package that imports Streamlit. Page scripts live in `pages/`.
 
-- `theme`        — colours (colour-blind safe, one colour per breakdown value) and layout defaults.
-- `figures`      — pure figure builders: protected tables in, `plotly.graph_objects.Figure` out;
-                   `styled` redraws any of them large for a room or a slide.
-- `tables`       — the tables shown under each chart and offered as CSV (pure pandas).
-- `view`         — the sidebar's choices as plain values (`View`, `Query`).
-- `numbers`      — the protected tables for a view (`analysis.aggregate` + `analysis.protect`).
-- `charts`       — a page's charts as `Chart` objects: figure, table, n, denominator, provenance.
-- `data`         — the session's survey and the `numbers` tables, cached (Streamlit caching).
-- `state`        — the sidebar controls and the view they describe, bound to the URL.
-- `layout`       — page frame, provenance banner, chart + table + download blocks, section pages.
-- `presentation` — presentation mode: one large chart per screen, previous/next.
-- `navigation`   — the ordered list of pages.
+- `navigation`     — the ordered list of pages (add a page here).
+- `data`           — the session's survey and the protected tables, cached (Streamlit caching).
+- `state`          — the sidebar controls and the view they describe, bound to the URL; the
+                     presentation toggle.
+- `layout`         — page frame, provenance banner, chart + table + download blocks, section pages.
+- `downloads`      — the one download button (a file of a kind, its MIME type from `exports.charts`).
+- `comparisons`    — the group comparisons and the weighted sensitivity view under a section.
+- `presentation`   — presentation mode: one large chart per screen, previous/next.
+- `upload`         — an uploaded survey: read once, reported, made this session's data.
+- `workshop_pages` — the workshop pages' shared parts: store, join codes, matrix and downloads.
+- `workshop_room`  — the workshop room: a group's phone form and the projector view.
 
-`theme`, `figures`, `tables`, `view`, `numbers` and `charts` import no Streamlit, so presentation
-mode, the exports (`exports/`) and the `deck` command use the very charts the pages draw.
+What is drawn comes from the presentation layer (`report/`); files from `exports/`.
 """

@@ -16,12 +16,15 @@ import streamlit as st
 from analysis.codebook import Item, Survey
 from analysis.compare import compare_groups, family_breakdown, how_to_read
 from analysis.formatting import format_number, format_pct
-from analysis.i18n import t
+from report.strings import t
 from analysis.protect import suppression_note
 from analysis.safe_text import markdown
 from analysis.weighting import weighted_headline, weighting_available, weighting_note
-from dashboard import data, tables
-from dashboard.view import View
+from dashboard import data
+from dashboard.downloads import csv_download
+from report import charts, tables
+from report.view import View
+from report.labels import breakdown_label, group_label
 
 WEIGHTING_KEY = "vekting"
 
@@ -93,7 +96,7 @@ def comparison_frame(table: pd.DataFrame, min_n: int, language: str) -> pd.DataF
 def weighted_frame(table: pd.DataFrame, by: Sequence[str], min_n: int, language: str, survey: Survey) -> pd.DataFrame:
     rows = []
     for row in table.to_dict("records"):
-        group = " · ".join(str(row[b]) for b in by) or t("group.total", language)
+        group = group_label(row, by, t("group.total", language))
         shown = {t("ui.compare.col.question", language): row["question"], t("ui.weighting.col.group", language): group}
         if row["suppressed"]:
             note = suppression_note(row["suppression"], min_n, language)
@@ -123,8 +126,7 @@ def render(survey: Survey, view: View, items: Sequence[Item]) -> None:
     family = family_for(survey, view)
     if family is None:
         message = "compare.cells_no_tests" if len(view.breakdown) > 1 else "ui.compare.choose_groups"
-        cells = " × ".join(survey.breakdowns[b].label if language != "en" else (survey.breakdowns[b].label_en or
-                           survey.breakdowns[b].label) for b in view.breakdown if b in survey.breakdowns).lower()
+        cells = " × ".join(breakdown_label(survey, b, language) for b in view.breakdown if b in survey.breakdowns).lower()
         st.info(t(message, language, cells=cells), icon=":material/info:")
     else:
         table = _compare(key, family, view.denominator, language, survey)
@@ -132,6 +134,9 @@ def render(survey: Survey, view: View, items: Sequence[Item]) -> None:
         if family == "municipality" and view.focus_spec is not None:
             table = table[table["group_a"] == view.focus]
         st.caption(markdown(how_to_read(survey, family, language)))
+        scope = charts.scope_line(survey, view, "tests")
+        if scope:
+            st.caption(markdown(scope))
         frame = comparison_frame(table, min_n, language)
         st.dataframe(frame, hide_index=True, width="stretch")  # its own CSV download is off (config.toml)
         download_csv(frame, f"tester-{family}", language)
@@ -148,12 +153,14 @@ def _render_weighting(survey: Survey, view: View, ids: tuple[str, ...], min_n: i
     by = view.by
     table = _weighted(key, by, ids, view.denominator, view.focus_spec, language, survey)
     st.caption(markdown(weighting_note(survey, language)))
+    scope = charts.scope_line(survey, view, "weighting")
+    if scope:
+        st.caption(markdown(scope))
     frame = weighted_frame(table, by, min_n, language, survey)
     st.dataframe(frame, hide_index=True, width="stretch")
     download_csv(frame, "vektet", language)
 
 
 def download_csv(frame: pd.DataFrame, name: str, language: str) -> None:
-    """The table as a formula-safe CSV (`dashboard.tables.to_csv`), instead of `st.dataframe`'s own."""
-    st.download_button(t("ui.table.download", language), lambda: tables.to_csv(frame, language), file_name=f"{name}.csv",
-                       mime="text/csv", on_click="ignore", icon=":material/download:", key=f"csv-{name}")
+    """The table as a formula-safe CSV (`exports.tables.screen_csv`), instead of `st.dataframe`'s own."""
+    csv_download(t("ui.table.download", language), frame, f"{name}.csv", language, key=f"csv-{name}")

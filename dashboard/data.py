@@ -23,8 +23,8 @@ import streamlit as st
 
 from analysis.codebook import Survey
 from analysis.load import BUNDLED_WORKBOOK, load_workbook
-from dashboard import numbers
-from dashboard.view import Query, View
+from report import numbers
+from report.view import Query, View
 
 SOURCE_STATE_KEY = "data_source"
 
@@ -69,7 +69,7 @@ def threshold(survey: Survey) -> int:
 # Each public function takes the view and returns protected rows. The cached function behind
 # it takes the source key, the view's `query` (only what changes the numbers: filter, groups,
 # focus, denominator, language) and the survey, which is not hashed (`_survey`), and calls the
-# pure function of `dashboard.numbers` that exports and the command line call too.
+# pure function of `report.numbers` that exports and the command line call too.
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

@@ -1,6 +1,6 @@
 """Page building blocks shared by every page: the frame (sidebar, banner, notices), a chart with
 its table and downloads, and whole codebook sections. Pages choose, call and render;
-the numbers come protected from `dashboard.data`, the charts from `dashboard.charts`.
+the numbers come protected from `dashboard.data`, the charts from `report.charts`.
 """
 
 from __future__ import annotations
@@ -14,13 +14,17 @@ import pandas as pd
 import streamlit as st
 
 from analysis.codebook import Item, Survey
-from analysis.i18n import NB, t
+from report.strings import NB, markdown_t, t
 from analysis.problems import SurveyError
-from analysis.safe_text import markdown, markdown_t
-from dashboard import charts, comparisons, data, figures, navigation, presentation, rounds_view, state, tables, upload
-from dashboard.charts import Chart, denominator_text, selection_text, subtitle  # noqa: F401 (pages use them from here)
-from dashboard.state import View
+from analysis.safe_text import markdown
+from report import charts, figures, rounds, tables
+from dashboard import comparisons, data, navigation, state, upload
+from report.charts import Chart
+from report.view import DISTRIBUTION, View
 from exports import charts as chart_files
+from dashboard.downloads import csv_download, download
+from exports.deck import build_deck
+from report import labels
 
 VIEW_KEY = "_view"
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
@@ -74,12 +78,14 @@ def _inside_entrypoint() -> bool:
     return False
 
 
-def frame() -> tuple[Survey, View]:
-    """The part of every page that `app.py` draws: sidebar, provenance banner, URL notices."""
+def frame(survey_filters: bool = True) -> tuple[Survey, View]:
+    """The part of every page that `app.py` draws: sidebar, provenance banner, URL notices.
+    Without `survey_filters` (a workshop page) the sidebar holds only the language and the
+    presentation toggle."""
     survey_ = loaded_survey()
-    view = state.sidebar(survey_)
+    view = state.sidebar(survey_, survey_filters)
     st.session_state[VIEW_KEY] = view
-    if not presentation.sidebar_toggle(view.language):  # a slide carries its own short provenance note
+    if not state.sidebar_toggle(view.language):  # a slide carries its own short provenance note
         banner(survey_, view.language)
     notices(view.language)
     return survey_, view
@@ -87,7 +93,7 @@ def frame() -> tuple[Survey, View]:
 
 def rounds_note(survey: Survey, view: View, page: st.Page) -> None:
     """On a page that counts several survey rounds together, a line that says so."""
-    pooled = rounds_view.pooled_note(survey, view) if navigation.pools_rounds(page) else ""
+    pooled = rounds.pooled_note(survey, view) if navigation.pools_rounds(page) else ""
     if pooled:
         st.caption(pooled)
 
@@ -127,7 +133,7 @@ def page_title(key: str, language: str) -> None:
     """The page's title and one-line introduction; a codebook section the catalogue does not
     name (another survey's) is titled by its own name."""
     if f"ui.page.{key}.title" not in NB:
-        name = charts.section_title(key, language)
+        name = labels.section_title(key, language)
         st.set_page_config(page_title=name)  # the browser tab's title is plain text (the menu's is Markdown)
         st.title(markdown(name))  # the same name as in the menu
         return
@@ -180,27 +186,19 @@ def static_table(frame: pd.DataFrame) -> None:
 def downloads_row(frame: pd.DataFrame, name: str, language: str, chart: Chart | None = None) -> None:
     """CSV of the table, and for a chart its table as XLSX (with notes) and its figure as PNG and SVG."""
     with st.container(horizontal=True):
-        download(t("ui.table.download", language), lambda: tables.to_csv(frame, language), f"{name}.csv", "csv")
+        csv_download(t("ui.table.download", language), frame, f"{name}.csv", language)
         if chart is not None:
             download(t("ui.export.xlsx", language), lambda: chart_files.chart_xlsx(chart), f"{name}.xlsx", "xlsx")
             download(t("ui.export.png", language), lambda: chart_files.chart_image(chart, "png"), f"{name}.png", "png")
             download(t("ui.export.svg", language), lambda: chart_files.chart_image(chart, "svg"), f"{name}.svg", "svg")
 
 
-def download(label: str, make, file_name: str, kind: str, key: str | None = None) -> None:
-    """A download button whose file is made only when it is clicked (`make` is called then, in
-    a worker thread): a page shows a dozen charts, and an image or a deck takes Chromium time."""
-    st.download_button(label, make, file_name=file_name, mime=chart_files.MIME[kind], key=key or f"{kind}-{file_name}",
-                       on_click="ignore", icon=":material/download:")
-
-
-def page_downloads(container, drawn: Sequence[Chart], page_key: str, survey: Survey, view: View) -> None:
+def page_downloads(container, drawn: Sequence[Chart], page_key: str, survey: Survey, view: View,
+                   help_key: str = "ui.export.page_help") -> None:
     """The whole page as a PPTX deck (one slide per chart) and as one workbook of its tables,
     from the charts just drawn — the same filters and hidden groups as the screen."""
-    from exports.deck import build_deck
-
     language = view.language
-    title = charts.section_title(page_key, language)
+    title = labels.section_title(page_key, language)
     stem = chart_files.file_stem(title)
     drawn = list(drawn)
     with container.container(horizontal=True, vertical_alignment="center"):
@@ -209,7 +207,7 @@ def page_downloads(container, drawn: Sequence[Chart], page_key: str, survey: Sur
                  f"{stem}.pptx", "pptx", key=f"pptx-{page_key}")
         download(t("ui.export.page_xlsx", language), lambda: chart_files.page_xlsx(drawn), f"{stem}.xlsx", "xlsx",
                  key=f"page-xlsx-{page_key}")
-        st.caption(t("ui.export.page_help", language))
+        st.caption(t(help_key, language))
 
 
 # ------------------------------------------------------------------------------ sections
@@ -218,7 +216,7 @@ def page_downloads(container, drawn: Sequence[Chart], page_key: str, survey: Sur
 def render_items(survey: Survey, view: View, items: Sequence[Item]) -> list[Chart]:
     """Charts for `items` (likert / yes-no), each with its table and downloads: two side by
     side for headline shares, one per row for the wider distributions. Returns the charts."""
-    columns = 1 if view.display == state.DISTRIBUTION else 2
+    columns = 1 if view.display == DISTRIBUTION else 2
     title_width = figures.TITLE_WIDTH * 2 if columns == 1 else figures.TITLE_WIDTH
     table = charts.item_rows(view, data, [item.id for item in items])
     drawn = []

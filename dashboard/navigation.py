@@ -15,14 +15,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from functools import partial
 
 import streamlit as st
 
 from analysis.codebook import Survey
-from analysis.i18n import t
 from analysis.load import BUNDLED_WORKBOOK
+from analysis.safe_text import markdown
+from report.labels import section_title
+from report.strings import t
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class PageEntry:
     pools_rounds: bool = False  # counts every row of the survey, so several rounds together
     room: bool = False  # the workshop room (phone, projector): its own frame, no sidebar or survey banner
     workshop: bool = False  # shows the bundled survey's workshop: in the menu only with that survey
+    survey_filters: bool = True  # False for a workshop page: the survey's filters and groupings mean nothing there
 
 
 PAGES: list[PageEntry] = [
@@ -47,9 +51,9 @@ PAGES: list[PageEntry] = [
     PageEntry("pages/mulighetsrom.py", "ui.page.mulighetsrom.title", "mulighetsrom", ":material/lightbulb:",
               section="mulighetsrom", pools_rounds=True),
     PageEntry("pages/prioriteringer.py", "ui.page.prioriteringer.title", "prioriteringer", ":material/grid_view:",
-              workshop=True),
+              survey_filters=False, workshop=True),
     PageEntry("pages/verksted_fasilitator.py", "ui.page.verksted_fasilitator.title", "verksted_fasilitator",
-              ":material/groups:", workshop=True),
+              ":material/groups:", survey_filters=False, workshop=True),
     PageEntry("pages/verksted.py", "ui.page.verksted.title", "verksted", ":material/edit_note:", visibility="hidden",
               room=True),
     PageEntry("pages/verksted_visning.py", "ui.page.verksted_visning.title", "verksted_visning", ":material/tv:",
@@ -61,9 +65,12 @@ PAGES: list[PageEntry] = [
 ]
 
 
-def pages(language: str, survey: Survey | None = None) -> list[st.Page]:
+def pages(language: str, survey: Survey | None = None,
+          section_page: Callable[[str], None] | None = None) -> list[st.Page]:
     """The entries as `st.Page` objects with titles in `language`, for `st.navigation`; with a
-    `survey`, its sections decide the section pages (see the module's docstring)."""
+    `survey`, its sections decide the section pages (see the module's docstring), each drawn by
+    `section_page(section)` (`dashboard.layout.section_page`, handed in by `app.py`: the page
+    body sits above this list)."""
     sections = survey.sections() if survey is not None else None
     other_survey = survey is not None and Path(survey.source or "") != BUNDLED_WORKBOOK
     result = []
@@ -72,8 +79,8 @@ def pages(language: str, survey: Survey | None = None) -> list[st.Page]:
             or (entry.workshop and other_survey)
         result.append(st.Page(entry.script, title=t(entry.title_key, language), icon=entry.icon, url_path=entry.url_path,
                               default=entry.default, visibility="hidden" if hidden else entry.visibility))
-        if entry is LAST_SECTION_ENTRY and sections:
-            result += extra_section_pages(sections, language)
+        if entry is LAST_SECTION_ENTRY and sections and section_page is not None:
+            result += extra_section_pages(sections, language, section_page)
     return result
 
 
@@ -88,18 +95,20 @@ def pools_rounds(page: st.Page) -> bool:
     return entry.pools_rounds if entry else True
 
 
+def has_survey_filters(page: st.Page) -> bool:
+    """Whether the sidebar shows the survey's filters and groupings on `page` (not on a workshop page)."""
+    path = page.url_path
+    return not any(not e.survey_filters for e in PAGES if e.url_path == path)
+
+
 def is_room(page: st.Page) -> bool:
     """Whether `page` is one of the workshop room's (drawn without the dashboard's frame)."""
     path = page.url_path
     return any(e.room for e in PAGES if e.url_path == path)
 
 
-def extra_section_pages(sections: list[str], language: str) -> list[st.Page]:
+def extra_section_pages(sections: list[str], language: str, section_page: Callable[[str], None]) -> list[st.Page]:
     """A page for each section no entry shows, titled by the section's own name."""
-    from analysis.safe_text import markdown
-    from dashboard.charts import section_title
-    from dashboard.layout import section_page  # the page body; imported late, layout imports this module
-
     known = {entry.section for entry in PAGES if entry.section}
     taken = {entry.url_path for entry in PAGES}
     pages_ = []

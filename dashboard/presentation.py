@@ -21,17 +21,18 @@ from dataclasses import dataclass
 import streamlit as st
 
 from analysis.codebook import Survey
-from analysis.i18n import t
-from analysis.safe_text import markdown, markdown_t
-from dashboard import charts, data
-from dashboard.charts import Chart, Slot
-from dashboard.figures import PRESENTATION
-from dashboard.view import View
+from report.strings import markdown_t, t
+from analysis.safe_text import markdown
+from report import charts
+from dashboard import data
+from report.charts import Chart, Slot
+from report.figures import PRESENTATION
+from report.view import View
+from dashboard.state import SLIDE_PARAM, active, leave
+from dashboard import workshop_pages as wp
+from dashboard import workshop_room as room
+from report import labels
 
-PARAM = "presentasjon"
-SLIDE_PARAM = "lysbilde"
-TOGGLE_KEY = "_presentation"
-ON = ("1", "true", "ja")
 WORKSHOP = "prioriteringer"
 WORKSHOP_PAGES = (WORKSHOP, "verksted_visning")  # entering from these starts at the matrix
 PLOTLY_CONFIG = {"displaylogo": False, "displayModeBar": False, "staticPlot": False}
@@ -58,34 +59,6 @@ class Slide:
 
     section: str
     slot: Slot | None = None
-
-
-def active() -> bool:
-    """Whether the link asks for presentation mode."""
-    return str(st.query_params.get(PARAM, "")).lower() in ON
-
-
-def _toggled() -> None:
-    if st.session_state.get(TOGGLE_KEY):
-        st.query_params[PARAM] = "1"
-    else:
-        leave()
-
-
-def leave() -> None:
-    """Back to the page (the link loses the presentation parameters, keeps the filters)."""
-    for key in (PARAM, SLIDE_PARAM):
-        if key in st.query_params:
-            del st.query_params[key]
-
-
-def sidebar_toggle(language: str) -> bool:
-    """The sidebar's presentation toggle; returns whether presentation mode is on. The link is
-    the truth (the toggle follows it), so a copied link opens the presentation."""
-    st.session_state[TOGGLE_KEY] = active()
-    st.sidebar.toggle(t("ui.presentation.toggle", language), key=TOGGLE_KEY, on_change=_toggled,
-                      help=t("ui.presentation.help", language))
-    return active()
 
 
 def slides(survey: Survey) -> list[Slide]:
@@ -120,7 +93,7 @@ def show(page, survey: Survey, view: View) -> bool:
     deck = slides(survey)
     index = current_index(deck, getattr(page, "url_path", "") or "")
     slide, language = deck[index], view.language
-    title = charts.section_title(slide.section, language)
+    title = labels.section_title(slide.section, language)
     bar = st.container(horizontal=True, vertical_alignment="center")
     # The section's name comes from the file: Markdown with it escaped, styled by the container's key (no HTML).
     bar.container(key="presentation-position", width="stretch").markdown(
@@ -146,9 +119,6 @@ def draw(chart: Chart) -> None:
 def workshop_slide(language: str) -> None:
     """The live session of the link's join code — the projector view, refreshing by itself —
     else the workshop Prioriteringer shows (the bundled one, or the closed session of `?okt=`)."""
-    from dashboard import workshop_pages as wp
-    from dashboard import workshop_room as room
-
     code = (st.query_params.get(wp.CODE_PARAM) or "").strip()
     if not code:
         split = wp.split_from_url(language)

@@ -23,11 +23,11 @@ import streamlit as st
 
 from analysis.aggregate import DENOMINATORS
 from analysis.codebook import Survey
-from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from analysis.safe_text import markdown, markdown_t
-from dashboard.tables import breakdown_label
-# The view's plain values live in the pure `dashboard.view` (exports and the CLI use them too).
-from dashboard.view import DISPLAYS, DISTRIBUTION, SHARE, Query, View, breakdown_options, default_breakdown  # noqa: F401
+from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from report.strings import markdown_t, t
+from analysis.safe_text import markdown
+from report.labels import breakdown_label
+from report.view import DISPLAYS, View, breakdown_options, default_breakdown, view_for
 
 LANGUAGE_KEY = "lang"
 BREAKDOWN_KEY = "inndeling"
@@ -38,6 +38,10 @@ EXPLORE_ITEM_KEY = "sporsmal"  # Utforsk's item
 SECTOR_KEY = "sektor"  # Prioriteringer's sector filter (its labels follow the language)
 FIXED_KEYS = (LANGUAGE_KEY, BREAKDOWN_KEY, FOCUS_KEY, DISPLAY_KEY, DENOMINATOR_KEY, EXPLORE_ITEM_KEY)
 NOTICES_KEY = "_url_notices"
+PRESENTATION_PARAM = "presentasjon"
+SLIDE_PARAM = "lysbilde"
+TOGGLE_KEY = "_presentation"
+PRESENTATION_ON = ("1", "true", "ja")
 # Widgets whose option labels depend on the language: when the language changes, their value
 # is written back so the URL carries the label in the new language (see `_relabel`).
 RELABEL_KEYS = (BREAKDOWN_KEY, FOCUS_KEY, DISPLAY_KEY, DENOMINATOR_KEY, EXPLORE_ITEM_KEY, SECTOR_KEY)
@@ -130,8 +134,9 @@ def _relabel() -> None:
             st.session_state[key] = st.session_state[key]
 
 
-def sidebar(survey: Survey) -> View:
-    """Draw the shared controls in the sidebar and return the view they describe."""
+def sidebar(survey: Survey, survey_filters: bool = True) -> View:
+    """Draw the shared controls in the sidebar and return the view they describe; without
+    `survey_filters` (a workshop page) only the language, and the survey's default view."""
     st.session_state[NOTICES_KEY] = []
     filters_box = st.sidebar.container()
     display_box = st.sidebar.container()
@@ -140,6 +145,8 @@ def sidebar(survey: Survey) -> View:
     language = bound_selectbox(language_box, t("ui.language.label"), list(LANGUAGES), LANGUAGE_KEY,
                                lambda code: LANGUAGES[code], index=list(LANGUAGES).index(DEFAULT_LANGUAGE),
                                on_change=_relabel)
+    if not survey_filters:
+        return view_for(survey, language=language)
     names = list(survey.breakdowns)
     unit = names[0]
 
@@ -178,3 +185,34 @@ def url_notices(language: str) -> list[str]:
     pending = st.session_state.get(NOTICES_KEY, [])
     st.session_state[NOTICES_KEY] = []
     return [markdown_t("ui.notice.bad_param", language, label=label, value=", ".join(values)) for _, label, values in pending]
+
+
+# ------------------------------------------------------------------ presentation mode's toggle
+
+
+def active() -> bool:
+    """Whether the link asks for presentation mode (`dashboard.presentation` draws it)."""
+    return str(st.query_params.get(PRESENTATION_PARAM, "")).lower() in PRESENTATION_ON
+
+
+def _toggled() -> None:
+    if st.session_state.get(TOGGLE_KEY):
+        st.query_params[PRESENTATION_PARAM] = "1"
+    else:
+        leave()
+
+
+def leave() -> None:
+    """Back to the page (the link loses the presentation parameters, keeps the filters)."""
+    for key in (PRESENTATION_PARAM, SLIDE_PARAM):
+        if key in st.query_params:
+            del st.query_params[key]
+
+
+def sidebar_toggle(language: str) -> bool:
+    """The sidebar's presentation toggle; returns whether presentation mode is on. The link is
+    the truth (the toggle follows it), so a copied link opens the presentation."""
+    st.session_state[TOGGLE_KEY] = active()
+    st.sidebar.toggle(t("ui.presentation.toggle", language), key=TOGGLE_KEY, on_change=_toggled,
+                      help=t("ui.presentation.help", language))
+    return active()

@@ -24,16 +24,15 @@ import pandas as pd
 import streamlit as st
 
 from analysis.codebook import Survey
-from analysis.i18n import t
+from report.strings import markdown_t, t
 from analysis.intake import Limits, read_upload
 from analysis.load import BUNDLED_WORKBOOK
 from analysis.problems import Problem
 from analysis.rounds import round_column
-from analysis.safe_text import markdown_t
 from analysis.template import write_template
 from dashboard import data, state
-from dashboard.rounds_view import ITEM_KEY
-from dashboard.tables import breakdown_label
+from report.rounds import ITEM_KEY
+from report.labels import breakdown_label
 
 UPLOAD_KEY_PREFIX = "upload:"
 RESULT_STATE_KEY = "_upload_result"  # the last parsed upload of this session (an `Upload`)

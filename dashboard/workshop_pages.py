@@ -21,14 +21,21 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analysis import settings
-from analysis.i18n import LANGUAGES, t
-from analysis.workshop import (Workshop, bundled_workshop_path, classify_quadrants, load_workshop, localised,
+from analysis.i18n import LANGUAGES
+from report.strings import t
+from workshop.model import (Workshop, bundled_workshop_path, classify_quadrants, load_workshop, localised,
                                ranking_table)
-from analysis.workshop_store import Access, SessionInfo, WorkshopError, WorkshopStore, database_url
-from dashboard import layout, state, tables
-from dashboard.charts import Chart, workshop_chart
-from dashboard.figures import SCREEN, Style
-from dashboard.workshop_figures import ranking_frame
+from workshop.store import Access, SessionInfo, WorkshopError, WorkshopStore, database_url
+from dashboard import layout, state
+from dashboard.downloads import download
+from report import tables
+from report.charts import Chart, workshop_chart
+from report.figures import SCREEN, Style
+from report.workshop_figures import ranking_frame
+from exports.tables import Sheet, sheets_to_xlsx_bytes
+from exports.images import figure_image
+from exports.join_sheet import JoinCard, address_of, join_sheet_pdf
+from exports.tables import to_csv_bytes
 
 PIN_ENV = "WORKSHOP_FACILITATOR_PIN"
 PIN_SECRET = "workshop_facilitator_pin"
@@ -124,7 +131,7 @@ def format_date(iso: str, language: str) -> str:
 
 
 def subtitle(*parts: str) -> str:
-    """A workshop chart's second line, parts joined by " · ". Not `layout.subtitle`: the survey's
+    """A workshop chart's second line, parts joined by " · ". Not `report.charts.subtitle`: the survey's
     sidebar filters do not apply to workshop scores, so they are not named here."""
     return " · ".join(part for part in parts if part)
 
@@ -327,8 +334,6 @@ def matrix_and_ranking(chart: Chart, *, language: str, downloads: bool = True) -
 def session_workbook(data: WorkshopStore, session: SessionInfo, table: pd.DataFrame, language: str) -> bytes:
     """A session's scores (group × area), who submitted when, and its ranking, as one workbook —
     formula-safe like every spreadsheet we write (`exports.tables`): names are typed by people."""
-    from exports.tables import Sheet, sheets_to_xlsx_bytes
-
     scores = data.current_scores(session)
     scores["updated_at"] = scores["updated_at"].dt.strftime("%Y-%m-%d %H:%M:%S UTC")
     scores = scores.rename(columns={"group": t("ui.col.group", language), "area": t("workshop.col.area", language),
@@ -353,10 +358,6 @@ def session_workbook(data: WorkshopStore, session: SessionInfo, table: pd.DataFr
 def session_downloads(session: SessionInfo, table: pd.DataFrame, figure, language: str) -> None:
     """A session's scores (XLSX), its history (CSV), the matrix (PNG) and the join sheet to
     print (PDF, one A4 page per group), each built on click."""
-    from exports.images import figure_image
-    from exports.join_sheet import JoinCard, address_of, join_sheet_pdf
-    from exports.tables import to_csv_bytes
-
     data = store()
     stem = "verksted-" + "".join(c if c.isalnum() else "-" for c in session.name.lower()).strip("-")
 
@@ -370,18 +371,13 @@ def session_downloads(session: SessionInfo, table: pd.DataFrame, figure, languag
         return join_sheet_pdf(session.name, cards, address_of(participant_address()), language)
 
     with st.container(horizontal=True):
-        st.download_button(
-            t("ui.workshop.download_xlsx", language), lambda: session_workbook(data, session, table, language),
-            file_name=f"{stem}.xlsx", on_click="ignore", icon=":material/download:", key=f"xlsx-{session.id}",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        st.download_button(t("ui.workshop.download_history", language), lambda: to_csv_bytes(history_frame(), language),
-                           file_name=f"{stem}-historikk.csv", mime="text/csv", on_click="ignore",
-                           icon=":material/history:", key=f"hist-{session.id}")
+        download(t("ui.workshop.download_xlsx", language), lambda: session_workbook(data, session, table, language),
+                 f"{stem}.xlsx", "xlsx", key=f"xlsx-{session.id}")
+        download(t("ui.workshop.download_history", language), lambda: to_csv_bytes(history_frame(), language),
+                 f"{stem}-historikk.csv", "csv", key=f"hist-{session.id}", icon=":material/history:")
         if figure is not None:
-            st.download_button(t("ui.workshop.download_png", language), lambda: figure_image(figure, "png"),
-                               file_name=f"{stem}-matrise.png", mime="image/png", on_click="ignore",
-                               icon=":material/image:", key=f"png-{session.id}")
+            download(t("ui.workshop.download_png", language), lambda: figure_image(figure, "png"),
+                     f"{stem}-matrise.png", "png", key=f"png-{session.id}", icon=":material/image:")
         if session.group_codes:
-            st.download_button(t("ui.workshop.download_sheet", language), sheet, file_name=f"{stem}-deltakerark.pdf",
-                               mime="application/pdf", on_click="ignore", icon=":material/print:",
-                               key=f"sheet-{session.id}")
+            download(t("ui.workshop.download_sheet", language), sheet, f"{stem}-deltakerark.pdf", "pdf",
+                     key=f"sheet-{session.id}", icon=":material/print:")

@@ -23,12 +23,15 @@ import pandas as pd
 import streamlit as st
 
 from analysis.formatting import format_number
-from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from analysis.workshop import MEASURES, SCORE_MAX, SCORE_MIN, localised, rank_labels
-from analysis.workshop_store import Access, InvalidScores, SessionInfo, WorkshopError, format_code, group_status
-from dashboard import layout, state, theme
+from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from report.strings import t
+from workshop.model import MEASURES, SCORE_MAX, SCORE_MIN, localised, rank_labels
+from workshop.store import Access, InvalidScores, SessionInfo, WorkshopError, format_code, group_status
+from dashboard import layout, state
+from report import theme
 from dashboard import workshop_pages as wp
-from dashboard.workshop_figures import label_colour, matrix_figure, sector_colours
+from report.workshop_figures import label_colour, matrix_figure, sector_colours
+from exports.join_sheet import address_of, qr_data_uri
 
 DEVICE_PARAM = "enhet"
 QR_PARAM = "qr"
@@ -125,8 +128,6 @@ def room_access(language: str, key: str) -> tuple[wp.WorkshopStore, Access]:
 def join_panel(session: SessionInfo, language: str) -> None:
     """The corner the room joins by: the QR code of the join link, the short code in large type
     and the address to type it at."""
-    from exports.join_sheet import address_of, qr_data_uri
-
     link = wp.join_link(session.join_code)
     code = html.escape(format_code(session.join_code))
     st.html(

@@ -1,6 +1,6 @@
 """A chart, or a page of charts, as files: CSV and XLSX of the table, PNG and SVG of the figure.
 
-Every function takes a `dashboard.charts.Chart` — the object the page draws — so a file
+Every function takes a `report.charts.Chart` — the object the page draws — so a file
 holds exactly the rows, filters and hidden groups of the screen. Images are drawn only when
 asked for (a click), through the one Chromium that `exports.images` keeps alive.
 """
@@ -13,14 +13,14 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from dashboard.charts import Chart
-from dashboard.tables import to_csv
-from exports.tables import Sheet, sheets_to_xlsx_bytes, to_xlsx_bytes
+from report.charts import Chart
+from exports.tables import Sheet, screen_csv, sheets_to_xlsx_bytes, to_xlsx_bytes
+from exports.images import figure_image
 
 IMAGE_WIDTH = {True: 1400, False: 900}  # CSS px of a full-width / half-width chart, about as on screen
 PNG_SCALE = 3  # 4200 × … px for a full-width chart: sharp in print and on a projector
 MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "png": "image/png", "svg": "image/svg+xml",
+        "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf",
         "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
 
 
@@ -38,7 +38,7 @@ def decimals(frame: pd.DataFrame) -> dict[str, str]:
 
 
 def chart_csv(chart: Chart, language: str) -> bytes:
-    return to_csv(chart.frame, language)
+    return screen_csv(chart.frame, language)
 
 
 def chart_sheet(chart: Chart) -> Sheet:
@@ -60,8 +60,6 @@ def page_xlsx(charts: Sequence[Chart]) -> bytes:
 
 def chart_image(chart: Chart, fmt: str = "png") -> bytes:
     """The figure as on screen, as PNG (high resolution) or SVG."""
-    from exports.images import figure_image
-
     figure = chart.figure
     height = int(figure.layout.height or 500)
     return figure_image(figure, fmt, width=IMAGE_WIDTH[chart.wide], height=height, scale=PNG_SCALE if fmt == "png" else 1)

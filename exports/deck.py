@@ -21,10 +21,12 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
-from analysis.i18n import t
-from dashboard import tables, theme
-from dashboard.charts import Chart
-from dashboard.figures import SLIDE
+from report.strings import t
+from report import tables, theme
+from report.charts import Chart
+from report.figures import SLIDE
+from report.labels import GROUP_SEPARATOR
+from exports.images import figure_image
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)
@@ -40,8 +42,6 @@ Render = Callable[[go.Figure, int, int], bytes]  # (figure, width px, height px)
 
 def render_png(figure: go.Figure, width: int, height: int) -> bytes:
     """The figure as a sharp PNG through kaleido (one Chromium kept alive, `exports.images`)."""
-    from exports.images import figure_image
-
     return figure_image(figure, "png", width=width, height=height, scale=IMAGE_SCALE)
 
 
@@ -53,13 +53,13 @@ def number_lines(frame: pd.DataFrame, language: str) -> list[str]:
     shown = tables.shown(frame, language)
     note = t("ui.col.note", language)
     numeric = [c for c in frame.columns if str(frame[c].dtype) in ("Int64", "Float64") or pd.api.types.is_numeric_dtype(frame[c])]
-    labels = [c for c in frame.columns if c not in numeric and c != note]
-    constant = [c for c in labels if len(frame) > 1 and shown[c].nunique() == 1]
-    varying = [c for c in labels if c not in constant]
+    columns = [c for c in frame.columns if c not in numeric and c != note]
+    constant = [c for c in columns if len(frame) > 1 and shown[c].nunique() == 1]
+    varying = [c for c in columns if c not in constant]
     lines = [f"{column}: {shown[column].iloc[0]}" for column in constant]
     for index in range(len(frame)):
         row = shown.iloc[index]
-        label = " · ".join(str(row[c]) for c in varying if str(row[c])) or (str(row[labels[0]]) if labels else "")
+        label = GROUP_SEPARATOR.join(str(row[c]) for c in varying if str(row[c])) or (str(row[columns[0]]) if columns else "")
         if note in shown.columns and str(row[note]).strip():
             lines.append(f"{label}: {row[note]}")
             continue

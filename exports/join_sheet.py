@@ -22,8 +22,8 @@ from pathlib import Path
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
-from analysis.i18n import t
-from analysis.workshop_store import format_code
+from report.strings import t
+from workshop.store import format_code
 
 DPI = 300
 A4 = (2480, 3508)  # 210 × 297 mm at 300 dpi

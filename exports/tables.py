@@ -44,6 +44,13 @@ def to_csv_bytes(frame: pd.DataFrame, language: str = "nb", float_format: str | 
     return ("\ufeff" + text).encode("utf-8")
 
 
+def screen_csv(frame: pd.DataFrame, language: str) -> bytes:
+    """The same rows and columns as on screen, for a spreadsheet (`to_csv_bytes`:
+    UTF-8 with BOM so Excel reads æøå, `;` and decimal comma in bokmål, formula-like text
+    escaped), decimals as the screen shows them."""
+    return to_csv_bytes(frame, language, float_format="%.1f")
+
+
 def to_xlsx_bytes(
     frame: pd.DataFrame,
     title: str = "",

@@ -10,12 +10,14 @@ downloaded here as a starting point.
 import streamlit as st
 
 from analysis.formatting import format_number
-from analysis.i18n import t
+from report.strings import markdown_t, t
 from analysis.intake import Limits
 from analysis.load import BUNDLED_WORKBOOK
-from analysis.safe_text import markdown, markdown_t
+from analysis.safe_text import markdown
 from analysis.template import survey_workbook
-from dashboard import data, docs, layout, tables, upload
+from dashboard import data, layout, upload
+from dashboard.downloads import csv_download, download
+from report import charts, docs, tables
 
 survey, view = layout.page()
 language = view.language
@@ -31,9 +33,8 @@ def report_table(frame, name: str) -> None:
     layout.static_table(tables.shown(frame.head(REPORT_ROWS), language))
     if len(frame) > REPORT_ROWS:
         st.caption(t("ui.data.more_problems", language, shown=REPORT_ROWS, count=len(frame)))
-    st.download_button(t("ui.data.download_report", language), tables.to_csv(frame, language),
-                       file_name=f"valideringsrapport-{name}.csv", mime="text/csv", on_click="ignore",
-                       icon=":material/download:", key=f"data-report-{name}")
+    csv_download(t("ui.data.download_report", language), frame, f"valideringsrapport-{name}.csv", language,
+                 key=f"data-report-{name}")
 
 
 # ------------------------------------------------------------------------- what is in use
@@ -46,6 +47,10 @@ with st.container(border=True):
                                title=survey.meta_text("title", language) or active.name))
         st.button(t("ui.data.back_to_bundled", language), on_click=upload.use_bundled, icon=":material/undo:",
                   key="data-back")
+
+scope = charts.scope_line(survey, view, "data")
+if scope:
+    st.caption(markdown(scope))
 
 # ------------------------------------------------------------------------------- upload
 st.header(t("ui.data.upload_title", language), divider="gray")
@@ -88,21 +93,17 @@ else:
                       icon=":material/upload_file:", key="data-use")
         if not all(name.lower().endswith(".xlsx") for name in result.names):
             # CSV and SPSS imports: the codebook may be guessed; a workbook can be corrected and uploaded.
-            st.download_button(t("ui.data.download_as_workbook", language), survey_workbook(result.survey),
-                               file_name="undersokelse.xlsx", on_click="ignore", icon=":material/download:",
-                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                               key="data-as-workbook")
+            download(t("ui.data.download_as_workbook", language), survey_workbook(result.survey), "undersokelse.xlsx",
+                     "xlsx", key="data-as-workbook")
 
 # ------------------------------------------------------------------- templates and format
 st.header(t("ui.data.start_title", language), divider="gray")
 left, right = st.columns(2)
-xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-left.download_button(t("ui.data.download_template", language), upload.template_bytes(), file_name="mal_undersokelse.xlsx",
-                     mime=xlsx, on_click="ignore", icon=":material/download:", key="data-template")
+download(t("ui.data.download_template", language), upload.template_bytes(), "mal_undersokelse.xlsx", "xlsx",
+         key="data-template", container=left)
 left.caption(t("ui.data.template_help", language))
-right.download_button(t("ui.data.download_example", language), upload.example_bytes(data.bundled_source().key),
-                      file_name=BUNDLED_WORKBOOK.name, mime=xlsx, on_click="ignore", icon=":material/download:",
-                      key="data-example")
+download(t("ui.data.download_example", language), upload.example_bytes(data.bundled_source().key),
+         BUNDLED_WORKBOOK.name, "xlsx", key="data-example", container=right)
 right.caption(t("ui.data.example_help", language))
 with st.expander(t("ui.data.format_title", language), icon=":material/description:"):
     st.caption(t("ui.data.format_source", language))

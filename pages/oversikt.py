@@ -3,10 +3,11 @@
 import streamlit as st
 
 from analysis.formatting import format_number, format_share
-from analysis.i18n import t
+from report.strings import t
 from analysis.overview import response_summary
 from analysis.safe_text import markdown
-from dashboard import charts, data, layout
+from report import charts
+from dashboard import data, layout
 
 survey, view = layout.page()
 language, min_n = view.language, data.threshold(survey)
@@ -19,6 +20,9 @@ invited, answered, rate = st.columns(3)
 invited.metric(t("ui.overview.invited", language), format_number(summary["invited"], language) or "–")
 answered.metric(t("ui.overview.answered", language), format_number(summary["answered"], language))
 rate.metric(t("ui.overview.response_rate", language), format_share(summary["response_rate"], language) or "–")
+scope = charts.scope_line(survey, view, "tiles")
+if scope:
+    st.caption(markdown(scope))
 
 respondents = charts.respondents_chart(survey, view, data)
 layout.chart_block(respondents, language)

@@ -2,14 +2,14 @@
 
 Shows the bundled workshop (reconstructed 2022 scores, said so on the page), or a closed live
 session chosen above the matrix (`?okt=`), drawn the same way — and so in the page's deck and
-in presentation mode too. The ranking and the quadrants come from `analysis.workshop`; the
+in presentation mode too. The ranking and the quadrants come from `workshop.model`; the
 sector filter only hides areas, it never changes a rank or moves a quadrant line.
 """
 
 import streamlit as st
 
-from analysis.i18n import t
-from analysis.workshop import localised
+from report.strings import t
+from workshop.model import localised
 from dashboard import layout, state
 from dashboard import workshop_pages as wp
 
@@ -33,5 +33,5 @@ downloads = st.container()
 table = wp.ranking(workshop.scores, workshop.areas, language, split)
 matrix = wp.bundled_matrix_chart(workshop, table, language, split, sectors)
 wp.matrix_and_ranking(matrix, language=language)
-layout.page_downloads(downloads, [matrix], "prioriteringer", survey, view)
+layout.page_downloads(downloads, [matrix], "prioriteringer", survey, view, help_key="ui.export.page_help_workshop")
 st.caption(t("ui.workshop.ranking_note", language))

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from analysis.i18n import t
-from dashboard import charts, data, figures, layout, state, tables
+from report.strings import t
+from report import charts, figures, tables
+from dashboard import data, layout, state
 
 survey, view = layout.page()
 language = view.language

@@ -9,10 +9,10 @@ in only some rounds are listed, not dropped. Without rounds the page says how to
 
 import streamlit as st
 
-from analysis.i18n import t
+from report.strings import markdown_t, t
 from analysis.rounds import changes_between_rounds, round_column, round_coverage
-from analysis.safe_text import markdown_t
-from dashboard import data, docs, layout, rounds_view, state, tables
+from dashboard import data, layout, state
+from report import docs, labels, rounds, tables
 
 survey, view = layout.page()
 language, min_n = view.language, data.threshold(survey)
@@ -27,40 +27,40 @@ if column is None:
     st.stop()
 
 chosen_rounds = dict(view.filters).get(column) or ()
-rounds = [r for r in survey.breakdowns[column].values if not chosen_rounds or r in chosen_rounds]
-round_name = tables.breakdown_label(survey, column, language)
-if len(rounds) < 2:
-    st.info(markdown_t("ui.rounds.too_few", language, rounds=", ".join(rounds) or "–", name=round_name),
+in_view = [r for r in survey.breakdowns[column].values if not chosen_rounds or r in chosen_rounds]
+round_name = labels.breakdown_label(survey, column, language)
+if len(in_view) < 2:
+    st.info(markdown_t("ui.rounds.too_few", language, rounds=", ".join(in_view) or "–", name=round_name),
             icon=":material/filter_alt:")
     st.stop()
 
 coverage = round_coverage(survey)
-asked_in_all = {row.item_id for row in coverage.itertuples() if set(rounds) <= set(row.rounds)}
+asked_in_all = {row.item_id for row in coverage.itertuples() if set(in_view) <= set(row.rounds)}
 items = {item.id: item for item in survey.ordered_items() if item.id in asked_in_all}
 groups = tuple(b for b in view.by if b != column)
 by = (*groups, column)
-st.caption(markdown_t("ui.rounds.how_to_read", language, rounds=" → ".join(rounds)))
+st.caption(markdown_t("ui.rounds.how_to_read", language, rounds=" → ".join(in_view)))
 
 if items:
-    chosen = items[state.bound_selectbox(st, t("ui.explore.item", language), list(items), rounds_view.ITEM_KEY,
-                                         lambda item_id: rounds_view.item_choice(items[item_id], language))]
+    chosen = items[state.bound_selectbox(st, t("ui.explore.item", language), list(items), rounds.ITEM_KEY,
+                                         lambda item_id: rounds.item_choice(items[item_id], language))]
     layout.notices(language)
     table = data.headline(view, list(items), by)
-    table = table[table[column].isin(rounds)]
-    changes = changes_between_rounds(table, column, rounds, groups)
-    layout.chart_block(rounds_view.rounds_chart(survey, view, chosen, table, column, groups, min_n), language)
+    table = table[table[column].isin(in_view)]
+    changes = changes_between_rounds(table, column, in_view, groups)
+    layout.chart_block(rounds.rounds_chart(survey, view, chosen, table, column, groups, min_n), language)
 
     st.subheader(t("ui.rounds.change_title", language))
     mine = changes[changes["item_id"] == chosen.id] if len(changes) else changes
-    layout.table_block(rounds_view.changes_frame(mine, groups, survey, language, min_n), f"{chosen.id}-endring", language,
+    layout.table_block(rounds.changes_frame(mine, groups, survey, language, min_n), f"{chosen.id}-endring", language,
                        scrollable=True)
     with st.expander(t("ui.rounds.all_items", language, count=len(items)), icon=":material/table:"):
-        layout.table_block(rounds_view.changes_frame(changes, groups, survey, language, min_n), "endring-alle", language,
+        layout.table_block(rounds.changes_frame(changes, groups, survey, language, min_n), "endring-alle", language,
                            scrollable=True)
 else:
     st.info(t("ui.rounds.no_common_items", language), icon=":material/info:")
 
-partial = rounds_view.coverage_frame(coverage, survey, language)
+partial = rounds.coverage_frame(coverage, survey, language)
 if len(partial):
     st.subheader(t("ui.rounds.partial_title", language))
     st.caption(t("ui.rounds.partial_note", language))

@@ -13,9 +13,9 @@ import html
 
 import streamlit as st
 
-from analysis.i18n import t
-from analysis.workshop import MEASURES, SCORE_MAX, SCORE_MIN, localised
-from analysis.workshop_store import WorkshopError
+from report.strings import t
+from workshop.model import MEASURES, SCORE_MAX, SCORE_MIN, localised
+from workshop.store import WorkshopError
 from dashboard import workshop_pages as wp
 from dashboard import workshop_room as room
 

@@ -9,12 +9,12 @@ never in a URL.
 import pandas as pd
 import streamlit as st
 
-from analysis.i18n import t
-from analysis.workshop_store import WorkshopError, default_areas, format_code
+from report.strings import t
+from workshop.store import WorkshopError, default_areas, format_code
 from dashboard import layout
 from dashboard import workshop_pages as wp
 from dashboard import workshop_room as room
-from dashboard.workshop_figures import matrix_figure
+from report.workshop_figures import matrix_figure
 
 survey, view = layout.page()
 language = view.language

@@ -40,7 +40,7 @@ from hypothesis import strategies as st
 from pptx import Presentation
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from analysis.cli import main
+from cli.main import main
 from analysis.load import BUNDLED_WORKBOOK
 from scripts import cell_surveys
 from test_exports_deck import fake_png
@@ -286,10 +286,10 @@ def read_command_line(path: Path, tmp: Path, monkeypatch) -> tuple[Universe, Pub
 
 def read_page_distributions(path: Path, publication: Publication) -> None:
     """Beyond the command line, the pages show the answer distribution of every breakdown
-    (Utforsk, display "distribution"); read through `dashboard.numbers`, as the pages do."""
+    (Utforsk, display "distribution"); read through `report.numbers`, as the pages do."""
     from analysis.load import load_workbook
-    from dashboard.numbers import distribution_rows
-    from dashboard.view import Query
+    from report.numbers import distribution_rows
+    from report.view import Query
 
     survey = load_workbook(path)
     u = publication.universe

@@ -139,7 +139,7 @@ def test_presentation_mode_at_full_hd(app_server, browser):
 def live_server(tmp_path_factory):
     """A server with its own empty workshop store, refreshing every 2 s; and that store."""
     require_chromium()
-    from analysis.workshop_store import WorkshopStore
+    from workshop.store import WorkshopStore
 
     env = {"WORKSHOP_FACILITATOR_PIN": "2718", "WORKSHOP_DATA_DIR": str(tmp_path_factory.mktemp("live-var")),
            "WORKSHOP_DATABASE_URL": "", "WORKSHOP_REFRESH_SECONDS": "2"}

@@ -26,8 +26,8 @@ import pandas as pd
 import pytest
 
 from analysis.formatting import format_number
-from analysis.workshop import localised, rank_labels, ranking_table
-from analysis.workshop_store import WorkshopStore, format_code
+from workshop.model import localised, rank_labels, ranking_table
+from workshop.store import WorkshopStore, format_code
 from browser_support import ARTIFACTS, CHART, open_app, require_chromium, start_streamlit, stop_process, wait_for_idle
 from layout_boxes import ELEMENT_BOXES, PLOTLY_BOXES, Box, captions_clear_of_plot, marker_clashes, text_overlaps
 from qr_reading import qr_texts

@@ -1,4 +1,4 @@
-"""Charts as objects (dashboard/charts.py) and their styles: pure, the same numbers as the pages'
+"""Charts as objects (report/charts.py) and their styles: pure, the same numbers as the pages'
 protected tables, one plan for pages, presentation mode, exports and the deck command.
 
 Tiny survey (tests/conftest.py), q1 by role, report denominator: Adm k 3 of n 5, Pol k 1 of n 4.
@@ -13,9 +13,9 @@ import pytest
 
 from analysis.formatting import NBSP
 from conftest import ROOT
-from dashboard import charts, figures
-from dashboard.numbers import SurveyNumbers, headline_rows
-from dashboard.view import DISTRIBUTION, view_for
+from report import charts, figures
+from report.numbers import SurveyNumbers, headline_rows
+from report.view import DISTRIBUTION, view_for
 
 
 @pytest.fixture(autouse=True)
@@ -26,8 +26,8 @@ def threshold_one(monkeypatch):
 
 def test_chart_modules_import_no_streamlit():
     """Exports and the deck command run without Streamlit: importing them must not load it."""
-    code = ("import sys, dashboard.charts, dashboard.numbers, dashboard.view, exports.charts, exports.deck, "
-            "analysis.cli_deck; sys.exit('streamlit' in sys.modules)")
+    code = ("import sys, report.charts, report.numbers, report.view, exports.charts, exports.deck, "
+            "cli.deck; sys.exit('streamlit' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
 
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from analysis.cli import build_parser, main
+from cli.main import build_parser, main
 from conftest import ROOT, tiny_frames, write_workbook
 
 

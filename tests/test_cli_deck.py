@@ -10,11 +10,11 @@ import sys
 import pytest
 from pptx import Presentation
 
-from analysis.cli import main
+from cli.main import main
 from conftest import ROOT
-from dashboard import charts
-from dashboard.numbers import SurveyNumbers
-from dashboard.view import view_for
+from report import charts
+from report.numbers import SurveyNumbers
+from report.view import view_for
 from test_exports_deck import fake_png, line_for
 
 

@@ -11,8 +11,8 @@ import sys
 
 import pytest
 
-from analysis.cli import main
-from analysis.workshop_store import WorkshopStore
+from cli.main import main
+from workshop.store import WorkshopStore
 from conftest import FIXTURES, ROOT
 
 

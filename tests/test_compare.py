@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from scipy.stats import fisher_exact, rankdata
 
-from analysis.cli import main
+from cli.main import main
 from analysis.compare import (
     COLUMNS,
     compare_groups,

@@ -247,7 +247,7 @@ def test_problem_report_has_location_value_and_message():
 
 
 def test_docs_section_is_read_from_the_file():
-    from dashboard import docs
+    from report import docs
 
     rounds = docs.section("Survey rounds")
     assert "round_column" in rounds and "## " not in rounds
@@ -255,7 +255,7 @@ def test_docs_section_is_read_from_the_file():
 
 
 def test_section_addresses_are_ascii_and_unique():
-    from dashboard.charts import section_title
+    from report.labels import section_title
     from dashboard.navigation import section_url_path
 
     assert section_url_path("Skolemiljø og læring", set()) == "skolemiljo-og-laering"
@@ -277,7 +277,7 @@ def test_survey_written_back_as_a_workbook_loads_the_same():
 
 
 def test_p_values_are_not_shown_more_precisely_than_meaningful():
-    from dashboard.rounds_view import p_text
+    from report.rounds import p_text
 
     assert p_text(0.0000001, "nb") == "< 0,001" and p_text(0.25412, "en") == "0.254" and p_text(None, "nb") == ""
 

@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 
 from conftest import tiny_frames, write_workbook
 from analysis.load import load_workbook as load_survey
-from dashboard import charts, tables
-from dashboard.numbers import SurveyNumbers
-from dashboard.view import view_for
+from report import charts, tables
+from report.numbers import SurveyNumbers
+from report.view import view_for
 from exports.charts import chart_csv, chart_xlsx, file_stem, page_xlsx
 
 

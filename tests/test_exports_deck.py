@@ -19,9 +19,9 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Inches
 
 from analysis.formatting import format_number
-from dashboard import charts
-from dashboard.numbers import SurveyNumbers, headline_rows
-from dashboard.view import view_for
+from report import charts, labels
+from report.numbers import SurveyNumbers, headline_rows
+from report.view import view_for
 from exports.deck import build_deck, number_lines
 
 
@@ -33,7 +33,7 @@ def fake_png(figure, width: int, height: int) -> bytes:
 
 def deck_of(survey, view, section="erfaringer", render=fake_png):
     drawn = charts.section_charts(survey, view, section, SurveyNumbers(survey))
-    data = build_deck(drawn, title=charts.section_title(section, view.language), cover=charts.cover_lines(survey, view),
+    data = build_deck(drawn, title=labels.section_title(section, view.language), cover=charts.cover_lines(survey, view),
                       language=view.language, render=render)
     return drawn, Presentation(io.BytesIO(data))
 

@@ -7,18 +7,16 @@ Pol: R3 stor, R4 vet ikke, R8 svært liten, R9 vet ikke, R10 blank  → k = 1, n
 
 from __future__ import annotations
 
-import ast
 import re
-from pathlib import Path
 
 import pytest
 
 from analysis.aggregate import distribution_table, headline_table, multi_select_table, top_options
 from analysis.formatting import NBSP
 from analysis.protect import protect_distribution, protect_headline, suppression_note
-from dashboard import figures, tables, theme
+from exports.tables import screen_csv
+from report import figures, tables, theme
 
-ROOT = Path(__file__).resolve().parent.parent
 PCT = re.compile(rf"\d+,\d{NBSP}%")  # "60,0 %": decimal comma, no-break space before %
 
 
@@ -38,14 +36,6 @@ def role_table(tiny):
 def draw(table, by, tiny, language="nb", min_n=1):
     return figures.headline_figure(table, by=by, colours=theme.breakdown_colours(tiny), title="Gir samarbeidet gevinster?",
                                    subtitle="Andel", language=language, min_n=min_n)
-
-
-def test_figure_modules_import_no_streamlit():
-    for name in ("figures", "theme", "tables"):
-        tree = ast.parse((ROOT / "dashboard" / f"{name}.py").read_text(encoding="utf-8"))
-        imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-        imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
-        assert "streamlit" not in imported, name
 
 
 def test_headline_bars_carry_share_whisker_and_n(role_table, tiny):
@@ -183,10 +173,10 @@ def test_headline_table_for_download(role_table, tiny):
     assert list(frame["n"]) == [5, 4]
     shown = tables.shown(frame, "nb")
     assert list(shown["Andel (%)"]) == ["60,0", "25,0"]
-    csv = tables.to_csv(frame, "nb").decode("utf-8-sig").splitlines()
+    csv = screen_csv(frame, "nb").decode("utf-8-sig").splitlines()
     assert csv[0].startswith("Spørsmål;Rolle;Mål;Nevner;n;")
     assert ";60,0;" in csv[1]
-    english = tables.to_csv(tables.headline_frame(role_table, ("rolle",), tiny, "en", 1), "en").decode("utf-8-sig")
+    english = screen_csv(tables.headline_frame(role_table, ("rolle",), tiny, "en", 1), "en").decode("utf-8-sig")
     assert english.splitlines()[0].startswith("Question,Rolle,Measure,")  # the tiny codebook has no English label
     assert ",60.0," in english.splitlines()[1]
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from analysis.i18n import EN, NB, placeholders, t
+from analysis import i18n
+from analysis.i18n import placeholders
+from report.strings import EN, NB, t
+from tree import source_files
 
 ROOT = Path(__file__).resolve().parent.parent
 # t("ui.page.title", ...) with a literal key; keys built with f-strings are checked by their own tests.
@@ -25,13 +28,6 @@ def test_same_placeholders():
 
 def test_no_empty_strings():
     assert [k for k, v in {**NB, **EN}.items() if not v.strip()] == []
-
-
-def source_files():
-    files = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
-    for package in ("analysis", "dashboard"):
-        files += sorted((ROOT / package).rglob("*.py"))
-    return [f for f in files if f.exists()]
 
 
 def test_every_literal_key_in_the_code_is_defined():
@@ -61,3 +57,14 @@ def test_built_keys_of_the_dashboard_exist():
 def test_missing_placeholder_shows_rather_than_raises():
     assert t("ui.chart.share_of", "nb") == "Andel «{measure}»"
 
+
+
+def test_the_core_speaks_no_interface_words():
+    """`ui.*` strings belong to the presentation layer (`report.strings`); the core and the
+    workshop model neither hold nor use one."""
+    assert [key for key in {**i18n.NB, **i18n.EN} if key.startswith("ui.")] == []
+    core = [path for path in source_files() if path.relative_to(ROOT).parts[0] in ("analysis", "workshop")]
+    used = {key: path.name for path in core for key in LITERAL_KEY.findall(path.read_text(encoding="utf-8"))
+            if key.startswith("ui.")}
+    assert used == {}
+    assert i18n.t("ui.page.oversikt.title") == "ui.page.oversikt.title" != t("ui.page.oversikt.title")

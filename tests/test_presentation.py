@@ -15,8 +15,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from corpus import as_read
-from dashboard import charts as chart_plans
-from dashboard import figures
+from report import charts as chart_plans
+from report import figures
 from test_workshop_pages import PIN, open_page, warm_server, workshop_env  # noqa: F401 (fixtures)
 
 PAGE_FILES = ["pages/oversikt.py", "pages/erfaringer.py", "pages/mulighetsrom.py", "pages/utforsk.py",

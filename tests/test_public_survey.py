@@ -173,7 +173,7 @@ def test_bad_measure_set_and_bad_numbers_name_their_place():
 def test_cli_prints_numeric_items_and_their_comparisons(workbook, raw, capsys):
     import json
 
-    from analysis.cli import main
+    from cli.main import main
 
     assert main(["summary", str(workbook), "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)

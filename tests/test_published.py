@@ -13,6 +13,7 @@ import pytest
 
 from analysis.aggregate import headline_table
 from conftest import ROOT
+from tree import PACKAGES
 
 
 def match_item(survey, figure) -> str:
@@ -53,7 +54,7 @@ def test_respondent_counts(bundled):
     assert bundled.reconstructed
 
 
-@pytest.mark.parametrize("path", ["analysis", "dashboard", "pages", "app.py"])
+@pytest.mark.parametrize("path", [*PACKAGES, "pages", "app.py"])
 def test_no_published_percentage_is_typed_into_code(path, published):
     """A share on screen must be computed; the published percentages may not appear as literals."""
     target = ROOT / path

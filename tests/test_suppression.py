@@ -24,7 +24,7 @@ import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from analysis.aggregate import Focus, distribution_table, headline_table
-from analysis.cli import main
+from cli.main import main
 from analysis.compare import compare_groups
 from analysis.load import load_workbook
 from analysis.protect import (

@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.i18n import EN, NB, placeholders
+from analysis.i18n import placeholders
+from report.strings import EN, NB
 from analysis.problems import SurveyError
-from analysis.workshop import (
+from workshop.model import (
     BUNDLED_WORKSHOP,
     QUADRANTS,
     classify_quadrants,

@@ -7,8 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.workshop import classify_quadrants, ranking_table
-from dashboard.workshop_figures import matrix_figure, ranking_frame, sector_colours
+from workshop.model import classify_quadrants, ranking_table
+from report.workshop_figures import matrix_figure, ranking_frame, sector_colours
 
 SCORES = pd.DataFrame(
     [("G1", "A", 8, 9), ("G2", "A", 6, 5), ("G1", "B", 5, 5), ("G2", "B", 7, 7), ("G1", "C", 9, 9)],
@@ -104,7 +104,7 @@ def test_tied_ranks_read_as_ties_and_their_markers_do_not_overlap():
 
 
 def test_spread_markers_keeps_centres_a_marker_apart_inside_the_plot():
-    from dashboard.workshop_figures import spread_markers
+    from report.workshop_figures import spread_markers
 
     points = [(5.0, 5.0)] * 6 + [(9.9, 9.9)]
     placed = spread_markers(points, (0.5, 10.5), (0.5, 10.5), gap=(0.6, 0.6))
@@ -127,7 +127,7 @@ def test_quadrant_names_stand_outside_the_plot(table):
 
 
 def test_rank_text_contrasts_with_its_marker():
-    from dashboard.workshop_figures import label_colour
+    from report.workshop_figures import label_colour
 
     assert label_colour("#0072B2") == "#FFFFFF" and label_colour("#E69F00") == "#000000"
     assert label_colour("#009E73") == "#000000"  # white would be 3.4:1

@@ -18,7 +18,7 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from analysis.workshop_store import WorkshopStore
+from workshop.store import WorkshopStore
 from conftest import FIXTURES, ROOT
 
 PIN = "2468"
@@ -134,7 +134,7 @@ def group_table(at: AppTest):
 
 def test_facilitator_needs_the_pin(workshop_env, monkeypatch):
     clock = [1_000.0]
-    monkeypatch.setattr("analysis.attempts._now", lambda: clock[0])
+    monkeypatch.setattr("workshop.attempts._now", lambda: clock[0])
     session = workshop_env.open_session(PIN, "Eksisterende", ["A"])
     at = open_page("pages/verksted_fasilitator.py")
     for wrong in ("1111", session.join_code):
@@ -153,7 +153,7 @@ def test_facilitator_needs_the_pin(workshop_env, monkeypatch):
 
 def test_the_page_locks_a_browser_out_after_too_many_wrong_pins(workshop_env, monkeypatch):
     clock = [1_000.0]
-    monkeypatch.setattr("analysis.attempts._now", lambda: clock[0])
+    monkeypatch.setattr("workshop.attempts._now", lambda: clock[0])
     at = open_page("pages/verksted_fasilitator.py")
     for _ in range(5):
         log_in(at, "0000")

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from analysis.workshop_store import (
+from workshop.store import (
     CODE_ALPHABET,
     CODE_LENGTH,
     SCHEMA_VERSION,
@@ -279,7 +279,7 @@ def test_session_names_are_unique_and_input_is_checked(store, session):
 
 
 class Clock:
-    """A clock for the attempt limit that the test moves (`analysis.attempts._now`)."""
+    """A clock for the attempt limit that the test moves (`workshop.attempts._now`)."""
 
     def __init__(self):
         self.now = 1_000.0
@@ -291,7 +291,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch):
     fake = Clock()
-    monkeypatch.setattr("analysis.attempts._now", fake)
+    monkeypatch.setattr("workshop.attempts._now", fake)
     return fake
 
 
@@ -313,7 +313,7 @@ def test_wrong_pins_back_off_then_lock_out_per_client_and_the_log_says_so(store,
     """4 712 tries in 0.01 s were possible: now each wrong PIN doubles the wait, and the fifth
     (WORKSHOP_PIN_ATTEMPTS) locks that browser session and that address out for 15 minutes."""
     me, other_session = ("session:a", "address:10.0.0.7"), ("session:b", "address:10.0.0.7")
-    caplog.set_level("WARNING", logger="analysis.attempts")
+    caplog.set_level("WARNING", logger="workshop.attempts")
     with pytest.raises(AccessDenied) as caught:
         store.check_pin("0000", who=me)
     assert caught.value.code == "wrong_pin"

@@ -21,7 +21,7 @@ import sys
 import traceback
 from typing import Callable
 
-from analysis.workshop_store import WorkshopStore
+from workshop.store import WorkshopStore
 
 
 def planned(group_index: int, area_index: int, revision: int) -> tuple[int, int]:

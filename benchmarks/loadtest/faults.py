@@ -33,7 +33,7 @@ def group_names(count: int) -> list[str]:
 
 def open_workshop(stack, pin: str, groups: int, title: str):
     """A live session in the stack's store (the facilitator's step, through the store API)."""
-    from analysis.workshop_store import WorkshopStore
+    from workshop.store import WorkshopStore
 
     store = WorkshopStore(stack.database_url, facilitator_pin=pin)
     return store, store.open_session(pin, f"{title} {time.strftime('%H:%M:%S')} {time.monotonic_ns() % 10**6}",

@@ -3,7 +3,7 @@
 The 2022 workshop had 9 groups score 13 cooperation areas; an area's overall score is the
 mean over groups of potential × feasibility, shown as a ranked list and as a 2×2 matrix
 (feasibility across, potential up). This module holds everything computed from such scores,
-for the bundled workbook and for live sessions alike (`analysis.workshop_store` hands its
+for the bundled workbook and for live sessions alike (`workshop.store` hands its
 scores to the same functions), so the page, the presenter view and the CLI show one ranking.
 
 Scores are checked by one function, `score_problem`, wherever they come from (a workbook
@@ -27,6 +27,7 @@ import pandas as pd
 from analysis.i18n import t
 from analysis.load import Source, _frame_with_header, cell_text, read_workbook, source_name, spreadsheet_row
 from analysis.problems import Problem, SurveyError
+from analysis import settings
 
 BUNDLED_WORKSHOP = Path(__file__).resolve().parent.parent / "data" / "workshop_2022.xlsx"
 
@@ -314,8 +315,6 @@ def load_workshop(source: Source = BUNDLED_WORKSHOP, name: str | None = None) ->
 
 def bundled_workshop_path() -> Path:
     """The bundled workbook, or another one named by `WORKSHOP_WORKBOOK` (for a new round)."""
-    from analysis import settings
-
     return Path(settings.value("WORKSHOP_WORKBOOK")) if settings.is_set("WORKSHOP_WORKBOOK") else BUNDLED_WORKSHOP
 
 
@@ -418,13 +417,6 @@ def classify_quadrants(table: pd.DataFrame, split: str = "mean", language: str =
 def quadrant_label(key: str, language: str = "nb") -> str:
     """The Norwegian (or English) name of a quadrant, e.g. «Lett å gjennomføre og høyt potensial»."""
     return t(f"workshop.quadrant.{key}", language)
-
-
-def group_scores(scores: pd.DataFrame) -> pd.DataFrame:
-    """Per group × area with `score` = potential × feasibility: the detail behind a ranking row."""
-    frame = scores[["group", "area", *MEASURES]].copy()
-    frame["score"] = frame["potential"].astype("int64") * frame["feasibility"].astype("int64")
-    return frame
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ replicas can share one workshop.
 Guarantees, and how they are kept:
 
 * **One submission, one transaction.** A group's scores for one or more areas are written
-  together or not at all; nothing is written if any value is invalid (`analysis.workshop.
+  together or not at all; nothing is written if any value is invalid (`workshop.model.
   score_problem` checks every value before the transaction starts, and CHECK constraints
   in the schema refuse what slips through).
 * **Last write wins per group × area**, by an upsert that also bumps a per-cell `revision`.
@@ -29,7 +29,7 @@ Guarantees, and how they are kept:
 * **Who may do what.** Facilitator actions (open, close, reopen, reset, delete, list, lock,
   release) need the facilitator secret that the page layer reads from configuration and
   passes in; it is compared with `hmac.compare_digest`. Wrong secrets are limited per client
-  (`analysis.attempts`: back-off after each, a logged lock-out after `WORKSHOP_PIN_ATTEMPTS`
+  (`workshop.attempts`: back-off after each, a logged lock-out after `WORKSHOP_PIN_ATTEMPTS`
   within `WORKSHOP_PIN_LOCKOUT_MINUTES`), so the secret cannot be guessed by trying. Participants hold only a join code:
   the session's (any group of it) or one group's own. A code is 8 characters drawn by
   `secrets` from an alphabet without look-alikes (no 0/O, 1/I/L), so it can be read off a
@@ -89,10 +89,10 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 
 from analysis import settings
-from analysis.attempts import AttemptLimiter
+from workshop.attempts import AttemptLimiter
 from analysis.i18n import t
 from analysis.problems import Problem
-from analysis.workshop import (
+from workshop.model import (
     MEASURES,
     SCORE_MAX,
     SCORE_MIN,
@@ -683,7 +683,7 @@ class WorkshopStore:
     def current_scores(self, session: SessionInfo | str) -> pd.DataFrame:
         """The latest scores: one row per group × area that has been scored.
 
-        Columns `group`, `area`, `potential`, `feasibility` (as `analysis.workshop.ranking_table`
+        Columns `group`, `area`, `potential`, `feasibility` (as `workshop.model.ranking_table`
         wants them), plus `revision` and `updated_at` (UTC).
         """
         name = session.name if isinstance(session, SessionInfo) else session

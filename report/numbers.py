@@ -15,10 +15,10 @@ import pandas as pd
 from analysis.aggregate import distribution_table, headline_table, multi_select_table, top_options
 from analysis.codebook import Survey
 from analysis.config import min_group_size
-from analysis.i18n import t
+from report.strings import t
 from analysis.overview import respondents_table
 from analysis.protect import protect_distribution, protect_headline
-from dashboard.view import Query, View
+from report.view import Query, View
 
 TOP_OPTIONS = 5  # options per municipality in the report's multi-select charts
 

@@ -5,9 +5,9 @@
 
 draws the same charts as the dashboard's pages for the same view (the sidebar's defaults —
 by role, headline shares, the report's denominator — unless an option says otherwise),
-with the same protected numbers: the charts come from `dashboard.charts` fed by
-`dashboard.numbers.SurveyNumbers`, the deck from `exports.deck`. Those modules import no
-Streamlit; they are imported only when the command runs, so the other commands stay quick.
+with the same protected numbers: the charts come from `report.charts` fed by
+`report.numbers.SurveyNumbers`, the deck from `exports.deck`. Those modules import no
+Streamlit.
 """
 
 from __future__ import annotations
@@ -16,15 +16,20 @@ import argparse
 from pathlib import Path
 
 from analysis.aggregate import DENOMINATORS
-from analysis.i18n import t
+from report.strings import t
 from analysis.load import BUNDLED_WORKBOOK
+from cli.common import DENOMINATOR_HELP, CliError, load
+from exports.deck import build_deck
+from report import charts, labels
+from report.numbers import SurveyNumbers
+from report.view import view_for
 
 OVERVIEW = "oversikt"  # the respondents chart of page Oversikt; the other sections are the codebook's
 DISPLAYS = ("share", "distribution")
 
 
 def add_parser(sub) -> None:
-    """Register the `deck` command on the CLI's subparsers (called from analysis.cli)."""
+    """Register the `deck` command on the CLI's subparsers (called from cli.main)."""
     deck = sub.add_parser("deck", help="PowerPoint deck (16:9) of a page's charts, e.g. one per municipality")
     deck.add_argument("file", nargs="?", default=str(BUNDLED_WORKBOOK), help="survey workbook (default: the bundled one)")
     deck.add_argument("--municipality", default=None, metavar="NAME",
@@ -38,7 +43,7 @@ def add_parser(sub) -> None:
     deck.add_argument("--display", choices=DISPLAYS, default="share",
                       help="share: the headline share per group (default); distribution: every answer")
     deck.add_argument("--denominator", choices=list(DENOMINATORS), default="report",
-                      help="report: all who answered incl. 'Vet ikke' (default); substantive: 'Vet ikke' excluded")
+                      help=DENOMINATOR_HELP)
     # Also accepted after the command; SUPPRESS keeps the global `--language` when it is not given here.
     deck.add_argument("--language", choices=["nb", "en"], default=argparse.SUPPRESS, help="language of the deck")
     deck.add_argument("--out", required=True, metavar="FILE.pptx", help="where to write the deck")
@@ -47,8 +52,6 @@ def add_parser(sub) -> None:
 
 def _municipality(survey, name: str) -> str:
     """The codebook's spelling of a municipality given in any case."""
-    from analysis.cli import CliError
-
     values = survey.breakdowns[next(iter(survey.breakdowns))].values
     match = next((value for value in values if value.casefold() == name.strip().casefold()), None)
     if match is None:
@@ -58,8 +61,6 @@ def _municipality(survey, name: str) -> str:
 
 def _filters(survey, specs: list[str] | None) -> dict[str, list[str]]:
     """`--filter column=value` options as {breakdown: [values]} in the codebook's spelling."""
-    from analysis.cli import CliError
-
     filters: dict[str, list[str]] = {}
     for spec in specs or []:
         column, _, value = spec.partition("=")
@@ -77,12 +78,6 @@ def _filters(survey, specs: list[str] | None) -> dict[str, list[str]]:
 
 
 def cmd_deck(args: argparse.Namespace) -> int:
-    from analysis.cli import CliError, load
-    from dashboard import charts
-    from dashboard.numbers import SurveyNumbers
-    from dashboard.view import view_for
-    from exports.deck import build_deck
-
     language = args.language
     survey = load(args.file)
     unit = next(iter(survey.breakdowns))
@@ -101,7 +96,7 @@ def cmd_deck(args: argparse.Namespace) -> int:
     for section in sections:
         drawn += ([charts.respondents_chart(survey, view, numbers)] if section == OVERVIEW
                   else charts.section_charts(survey, view, section, numbers))
-    title = (charts.section_title(sections[0], language) if len(sections) == 1
+    title = (labels.section_title(sections[0], language) if len(sections) == 1
              else survey.meta_text("title", language) or survey.source)
     out = Path(args.out)
     out.write_bytes(build_deck(drawn, title=title, cover=charts.cover_lines(survey, view), language=language))

@@ -14,11 +14,13 @@ import sys
 
 import pandas as pd
 
-from analysis.aggregate import DENOMINATORS
-from analysis.compare import compare_groups, family_names, how_to_read
+from analysis.compare import compare_groups, family_breakdown, family_names, how_to_read
+from analysis.numeric import compare_numeric
 from analysis.config import min_group_size
-from analysis.i18n import t
-from analysis.load import BUNDLED_WORKBOOK
+from analysis.formatting import format_number, format_pct
+from report.strings import t
+from analysis.protect import suppression_note
+from cli.common import add_table_arguments, load
 
 RECORD_FIELDS = [
     "family", "item_id", "question", "section", "measure", "contrast", "group_a", "group_b",
@@ -34,15 +36,10 @@ P_VALUES = ("p_value", "p_adjusted", "ordinal_p", "ordinal_p_adjusted")
 def add_parser(sub) -> None:
     """Register the `compare` command on the CLI's subparsers."""
     compare = sub.add_parser("compare", help="declared comparisons (role, municipality vs the rest) with adjusted tests")
-    compare.add_argument("file", nargs="?", default=str(BUNDLED_WORKBOOK), help="survey workbook (default: the bundled one)")
+    add_table_arguments(compare, denominator_help="base of the headline share, as for summary")
     compare.add_argument("--family", default="role",
                          help="role: the two roles; municipality: each municipality vs the rest; or any "
                               "breakdown's column (two values: the pair; more: each vs the rest)")
-    compare.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format")
-    compare.add_argument("--denominator", choices=list(DENOMINATORS), default="report",
-                         help="base of the headline share, as for summary")
-    compare.add_argument("--min-n", type=int, default=None,
-                         help="suppress groups with fewer answers (cannot go below the configured threshold)")
     compare.set_defaults(handler=cmd_compare)
 
 
@@ -69,8 +66,6 @@ def compare_records(table: pd.DataFrame) -> list[dict]:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from analysis.cli import load
-
     survey = load(args.file)
     if args.family not in family_names(survey):
         print(t("cli.unknown_family", args.language, family=args.family, allowed=", ".join(family_names(survey))),
@@ -101,9 +96,6 @@ def numeric_compare_records(survey, family: str, threshold: int, language: str) 
     """The numeric items' comparisons (Welch, `analysis.numeric.compare_numeric`) as dicts."""
     if not survey.numeric_items():
         return []
-    from analysis.compare import family_breakdown
-    from analysis.numeric import compare_numeric
-
     table = compare_numeric(survey, family_breakdown(survey, family), min_n=threshold, language=language)
     return [{"kind": "numeric", "item_id": r["item_id"], "group_a": r["group_a"], "group_b": r["group_b"],
              "test": "welch_t", **{name: None if r["suppressed"] or pd.isna(r[name]) else float(f"{r[name]:.6g}")
@@ -112,8 +104,6 @@ def numeric_compare_records(survey, family: str, threshold: int, language: str) 
 
 
 def _numeric_text(records: list[dict], language: str) -> str:
-    from analysis.formatting import format_number
-
     def number(value, digits=2):
         return "" if value is None else format_number(value, language, digits)
 
@@ -127,9 +117,6 @@ def _numeric_text(records: list[dict], language: str) -> str:
 
 
 def _text_table(records: list[dict], threshold: int, language: str) -> str:
-    from analysis.formatting import format_number, format_pct
-    from analysis.protect import suppression_note
-
     def p_text(value):
         return "" if value is None else (format_number(value, language, 3) if value >= 0.001 else "<" + format_number(0.001, language, 3))
 

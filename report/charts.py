@@ -7,7 +7,7 @@ CSV, PPTX) and the `deck` command write the same Chart to files. So whatever fil
 suppression the screen shows, every export shows too: they are one object.
 
 The numbers come from a `Numbers` source: `dashboard.data` on a page (cached per session) or
-`dashboard.numbers.SurveyNumbers` outside Streamlit — both return the same protected rows.
+`report.numbers.SurveyNumbers` outside Streamlit — both return the same protected rows.
 A page's charts are planned first (`section_plan`: which charts, in which order, cheap) and
 drawn on demand (`build`), so presentation mode draws only the chart on screen.
 """
@@ -26,11 +26,14 @@ import plotly.graph_objects as go
 from analysis.aggregate import BLANK
 from analysis.codebook import Item, Survey
 from analysis.formatting import format_number
-from analysis.i18n import NB, t
+from report.strings import t
 from analysis.protect import suppression_note
-from dashboard import figures, tables, theme
-from dashboard.figures import SCREEN, Style
-from dashboard.view import DISTRIBUTION, View
+from report import figures, tables, theme
+from report.figures import SCREEN, Style
+from report.view import DISTRIBUTION, View
+from report.workshop_figures import matrix_figure, ranking_frame
+from report import labels
+from report.labels import GROUP_SEPARATOR
 
 ITEM, TOP, ALL, RESPONDENTS, WORKSHOP = "item", "top", "all", "respondents", "workshop"
 
@@ -97,6 +100,17 @@ def selection_text(view: View) -> str:
     return t("ui.chart.selection", view.language, selection=" · ".join(parts)) if parts else ""
 
 
+def scope_line(survey: Survey, view: View, what: str) -> str:
+    """For an element that counts the whole survey while a selection is active, the one line that
+    says so ("Testene gjelder alle 93 svar — utvalget gjelder figurene"); "" without a selection.
+    `what` names the element: `tests`, `weighting`, `tiles` or `data` (a `ui.scope.*` key)."""
+    parts = [", ".join(values) for _, values in view.query().selection]
+    if not parts:
+        return ""
+    return t(f"ui.scope.{what}", view.language, n=format_number(len(survey.responses), view.language),
+             selection=GROUP_SEPARATOR.join(parts))
+
+
 def subtitle(view: View, *parts: str) -> str:
     """A chart's second line: what is measured, then the selection, joined by " · "."""
     return " · ".join(part for part in (*parts, selection_text(view)) if part)
@@ -104,15 +118,6 @@ def subtitle(view: View, *parts: str) -> str:
 
 def denominator_text(view: View) -> str:
     return t("ui.chart.denominator", view.language, denominator=t(f"denominator.{view.denominator}", view.language))
-
-
-def section_title(section: str, language: str) -> str:
-    """A page's (codebook section's) name; another survey's section by its own name."""
-    key = f"ui.page.{section}.title"
-    if key in NB:
-        return t(key, language)
-    name = section.replace("_", " ").strip()
-    return name[:1].upper() + name[1:]  # "IKT og læring" stays so (str.capitalize would give "Ikt")
 
 
 def provenance_note(survey: Survey, language: str) -> str:
@@ -134,7 +139,7 @@ def cover_lines(survey: Survey, view: View, today: date | None = None) -> list[s
 
 
 def answer_labels(item: Item, language: str) -> dict[str, str]:
-    return {category: tables.answer_label(category, language) for category in (*item.categories, BLANK)}
+    return {category: labels.answer_label(category, language) for category in (*item.categories, BLANK)}
 
 
 def bases_text(rows: pd.DataFrame, by: Sequence[str], language: str, min_n: int, count: str = "n") -> str:
@@ -143,7 +148,7 @@ def bases_text(rows: pd.DataFrame, by: Sequence[str], language: str, min_n: int,
     total = t("group.total", language)
     seen: dict[str, str] = {}
     for row in rows.to_dict("records"):
-        label = figures.group_label(row, by, total)
+        label = labels.group_label(row, by, total)
         if label in seen:
             continue
         value = row.get(count)
@@ -195,16 +200,16 @@ def item_chart(survey: Survey, view: View, item: Item, table: pd.DataFrame, *, m
     if view.display == DISTRIBUTION:
         text = subtitle(view, t("ui.chart.distribution_of", language), denominator_text(view))
         screen = title_width or figures.TITLE_WIDTH * 2
-        labels = answer_labels(item, language)
+        names = answer_labels(item, language)
 
         def draw(style: Style) -> go.Figure:
             return figures.styled(figures.distribution_figure(
                 rows, item, by=view.by, title=title, subtitle=text, language=language, min_n=min_n,
-                answer_labels=labels, title_width=_width(style, screen)), style)
+                answer_labels=names, title_width=_width(style, screen)), style)
 
         frame = tables.distribution_frame(rows, view.by, survey, language, min_n)
     else:
-        share = t("ui.chart.share_of", language, measure=tables.measure_label(item, language))
+        share = t("ui.chart.share_of", language, measure=labels.measure_label(item, language))
         text = subtitle(view, share, denominator_text(view))
         screen = title_width or figures.TITLE_WIDTH
         colours = theme.breakdown_colours(survey)
@@ -226,7 +231,7 @@ def top_options_chart(survey: Survey, view: View, options: Sequence[Item], top: 
     (municipality, or "mine vs the rest"). `top` holds `top_options_per_unit` rows."""
     language = view.language
     title = options[0].text("question", language)
-    unit_name = tables.breakdown_label(survey, view.unit, language).lower()
+    unit_name = labels.breakdown_label(survey, view.unit, language).lower()
     text = subtitle(view, t("ui.chart.top_per_unit", language, n=5, unit=unit_name), t("ui.chart.options_base", language))
     colours = theme.breakdown_colours(survey)
 
@@ -268,7 +273,7 @@ def respondents_chart(survey: Survey, view: View, numbers: Numbers, style: Style
     by = tuple(survey.breakdowns)[:2]
     cells_and_totals = numbers.respondents(view)
     cells = cells_and_totals[cells_and_totals["cell"]]
-    names = [tables.breakdown_label(survey, column, language).lower() for column in by]
+    names = [labels.breakdown_label(survey, column, language).lower() for column in by]
     title = t("ui.overview.respondents_title", language, groups=" × ".join(names))
     text = subtitle(view, t("ui.overview.respondents_subtitle", language, k=min_n))
     colours = theme.breakdown_colours(survey)
@@ -288,9 +293,7 @@ def respondents_chart(survey: Survey, view: View, numbers: Numbers, style: Style
 def workshop_chart(table: pd.DataFrame, *, key: str, title: str, subtitle_text: str, language: str, split: str,
                    sectors: Sequence[str] | None = None, provenance: str = "", style: Style = SCREEN) -> Chart:
     """The workshop's potential × feasibility matrix (a ranking table from
-    `analysis.workshop`), with the ranked list as its table. `sectors` only hides areas."""
-    from dashboard.workshop_figures import matrix_figure, ranking_frame
-
+    `workshop.model`), with the ranked list as its table. `sectors` only hides areas."""
     def draw(style: Style) -> go.Figure:
         return figures.styled(matrix_figure(table, split=split, title=title, subtitle=subtitle_text, language=language,
                                             highlight=list(sectors) if sectors else None,

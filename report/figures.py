@@ -29,10 +29,11 @@ import plotly.graph_objects as go
 
 from analysis.codebook import Item
 from analysis.formatting import format_number, format_pct, plotly_separators
-from analysis.i18n import t
+from report.strings import t
 from analysis.protect import suppression_note
 from analysis.safe_text import plotly as as_text
-from dashboard import theme
+from report import theme
+from report.labels import group_label
 
 Colours = Mapping[str, Mapping[str, str]]  # {breakdown: {value: colour}}, see theme.breakdown_colours
 
@@ -117,11 +118,6 @@ def hidden_note(row: Mapping, min_n: int, language: str) -> str:
     """The core's words for a hidden group, in italics."""
     status = row.get("suppression")
     return f"<i>{suppression_note(status if isinstance(status, str) else 'primary', min_n, language)}</i>"
-
-
-def group_label(row: Mapping, by: Sequence[str], total_label: str) -> str:
-    """"Grong · Administrasjon" for a row of a table grouped by `by`; the total label when ungrouped."""
-    return " · ".join(str(row[column]) for column in by) if by else total_label
 
 
 def value_colour(colours: Colours, breakdown: str | None, value: str) -> str:

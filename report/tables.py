@@ -2,7 +2,7 @@
 
 Each `*_frame` function turns a protected table into the columns shown (headers in the
 chosen language, numbers as numbers, a note where a group is hidden). `shown` formats it for
-the screen with `analysis.formatting`; `to_csv` writes the same rows and columns for a
+the screen with `analysis.formatting`; `exports.tables.screen_csv` writes the same rows and columns for a
 spreadsheet (semicolon and decimal comma in bokmål). No Streamlit here, and nothing is
 computed: shares, intervals and counts come from the core as they are.
 """
@@ -16,27 +16,10 @@ import pandas as pd
 from analysis.aggregate import BLANK
 from analysis.codebook import Item, Survey
 from analysis.formatting import format_number
-from analysis.i18n import t
+from report.strings import t
 from analysis.protect import suppression_note
 from analysis.safe_text import markdown
-from exports.tables import to_csv_bytes
-
-
-def breakdown_label(survey: Survey, column: str, language: str) -> str:
-    breakdown = survey.breakdowns[column]
-    return breakdown.label_en if language == "en" and breakdown.label_en else breakdown.label
-
-
-def measure_label(item: Item, language: str) -> str:
-    """How an item's headline measure is named (`Item.measure_text`: the codebook's own words,
-    `measure_label_en` in English)."""
-    return item.measure_text(language)
-
-
-def answer_label(category: str, language: str) -> str:
-    """Blank and multi-select codes in words; survey answer labels as they are."""
-    return {BLANK: t("ui.answer.blank", language), "0": t("ui.answer.not_selected", language),
-            "1": t("ui.answer.selected", language)}.get(category, category)
+from report.labels import answer_label, breakdown_label, group_labels, measure_label
 
 
 def _percent(values: pd.Series) -> pd.Series:
@@ -109,9 +92,7 @@ def distribution_frame(table: pd.DataFrame, by: Sequence[str], survey: Survey, l
 def crosstab_frame(table: pd.DataFrame, by: Sequence[str], language: str, min_n: int) -> pd.DataFrame:
     """Answers down, groups across: each group's count and share (percent) of every answer, its
     base n in the last row. A hidden group's columns hold the core's note instead of numbers."""
-    total = t("group.total", language)
-    labels = [" · ".join(str(row[c]) for c in by) if by else total for row in table.to_dict("records")]
-    table = table.assign(_group=labels)
+    table = table.assign(_group=group_labels(table, by, language))
     answers = list(dict.fromkeys(table["category"]))
     frame = pd.DataFrame({t("ui.col.answer", language): [answer_label(c, language) for c in answers] + ["n"]})
     for group, block in table.groupby("_group", sort=False):
@@ -159,10 +140,3 @@ def as_markdown(frame: pd.DataFrame) -> pd.DataFrame:
                        index=frame.index)
     out.columns = [markdown(column) for column in frame.columns]
     return out
-
-
-def to_csv(frame: pd.DataFrame, language: str) -> bytes:
-    """The same rows and columns as on screen, for a spreadsheet (`exports.tables.to_csv_bytes`:
-    UTF-8 with BOM so Excel reads æøå, `;` and decimal comma in bokmål, formula-like text
-    escaped), decimals as the screen shows them."""
-    return to_csv_bytes(frame, language, float_format="%.1f")

@@ -3,7 +3,7 @@
 Without `--session` it ranks the bundled reconstructed workshop (or the workbook named by
 `WORKSHOP_WORKBOOK`); with `--session NAME` a live session from the workshop store
 (`WORKSHOP_DATABASE_URL`, or the SQLite file under `WORKSHOP_DATA_DIR`). The numbers come
-from `analysis.workshop.ranking_table`, the function the pages use.
+from `workshop.model.ranking_table`, the function the pages use.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ import sys
 import pandas as pd
 
 from analysis.formatting import format_number
-from analysis.i18n import t
-from analysis.workshop import Workshop, bundled_workshop_path, classify_quadrants, load_workshop
+from report.strings import t
+from workshop.store import WorkshopError, WorkshopStore
+from workshop.model import Workshop, bundled_workshop_path, classify_quadrants, load_workshop
 
 #: Fields of every output row, in order; the first seven are the documented minimum.
 FIELDS = ["rank", "area", "sector", "mean_potential", "mean_feasibility", "mean_score", "groups",
@@ -25,7 +26,7 @@ DECIMALS = {"mean_potential": 2, "mean_feasibility": 2, "mean_score": 2, "sd_sco
 
 
 def add_parser(sub) -> None:
-    """Register the `workshop` command on the CLI's subparsers (called from analysis.cli)."""
+    """Register the `workshop` command on the CLI's subparsers (called from cli.main)."""
     workshop = sub.add_parser("workshop", help="ranking of workshop areas by mean potential × feasibility")
     workshop.add_argument("--session", default=None, metavar="NAME",
                           help="a live session in the workshop store (default: the bundled reconstructed workshop)")
@@ -71,8 +72,6 @@ def _table(records: list[dict], language: str) -> str:
 def cmd_workshop(args: argparse.Namespace) -> int:
     language = args.language
     if args.session:
-        from analysis.workshop_store import WorkshopError, WorkshopStore
-
         try:
             with WorkshopStore() as store:
                 workshop = store.workshop(args.session)

@@ -1,6 +1,6 @@
 """The tables of page Utvikling (change between survey rounds), as rows a person can read.
 
-Like `dashboard.tables`: protected numbers in, columns in the chosen language out, nothing
+Like `report.tables`: protected numbers in, columns in the chosen language out, nothing
 computed here — the difference, its Newcombe interval and Fisher's p come from
 `analysis.rounds.changes_between_rounds`. No Streamlit.
 """
@@ -13,10 +13,10 @@ import pandas as pd
 
 from analysis.codebook import Item, Survey
 from analysis.formatting import format_number
-from analysis.i18n import t
+from report.strings import markdown_t, t
 from analysis.rounds import round_column
-from analysis.safe_text import markdown_t
-from dashboard.tables import breakdown_label
+from report.labels import breakdown_label, group_labels
+from report import charts, figures, labels, tables, theme
 
 ITEM_KEY = "endring_sporsmal"  # Utvikling's item: a URL parameter, like Utforsk's `sporsmal`
 GROUP_COLUMN = "_gruppe"  # the groups of one round as one label, so a chart has groups down and rounds across
@@ -34,22 +34,18 @@ def item_choice(item: Item, language: str) -> str:
 def with_group_label(table: pd.DataFrame, by: Sequence[str], language: str) -> pd.DataFrame:
     """`table` with the groups (`by`, without the round) joined into one label ("Grong · Folkevalgte"):
     the share chart puts one breakdown down the axis and one across, and across are the rounds."""
-    labels = [" · ".join(str(row[c]) for c in by) if by else t("group.total", language)
-              for row in table.to_dict("records")]
-    return table.assign(**{GROUP_COLUMN: labels})
+    return table.assign(**{GROUP_COLUMN: group_labels(table, by, language)})
 
 
 def rounds_chart(survey: Survey, view, item: Item, table: pd.DataFrame, column: str, groups: Sequence[str],
                  min_n: int):
     """The share of `item` per round (bars side by side, 95 % whiskers) in each group (down the
-    axis), as a `dashboard.charts.Chart` — so it carries the same table, bases, notes and
+    axis), as a `report.charts.Chart` — so it carries the same table, bases, notes and
     downloads as every other chart. `table`: protected rows grouped by (*groups, column)."""
-    from dashboard import charts, figures, tables, theme  # noqa: PLC0415 - charts imports figures (Plotly): only for the page
-
     language = view.language
     rows = with_group_label(table[table["item_id"] == item.id], groups, language)
     by = (*groups, column)
-    share = t("ui.chart.share_of", language, measure=tables.measure_label(item, language))
+    share = t("ui.chart.share_of", language, measure=labels.measure_label(item, language))
     text = charts.subtitle(view, share, charts.denominator_text(view))
     colours = theme.breakdown_colours(survey)
     title = item.title(language)

@@ -2,12 +2,12 @@
 
 The matrix puts each area at (mean feasibility, mean potential), one colour per sector, its
 rank printed on the marker («7=» where two areas share rank 7) so a room can find it in the
-ranked list, the quadrant lines where `analysis.workshop.quadrant_split` puts them and the four
+ranked list, the quadrant lines where `workshop.model.quadrant_split` puts them and the four
 quadrant names outside the plot — above it and under the x axis's title — so no name covers a
 point or sits on an axis. Markers that would overlap are moved apart (nearest free spot, a thin
 line back to the true position), so every rank stays readable. The hover says how much the
 groups agreed (range and spread of potential × feasibility). Area and sector names follow the
-language (`analysis.workshop.localised`). No Streamlit: the Prioriteringer page, the projector,
+language (`workshop.model.localised`). No Streamlit: the Prioriteringer page, the projector,
 presentation mode and the PNG / PPTX exports call the same function.
 """
 
@@ -21,9 +21,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.formatting import format_number
-from analysis.i18n import t
-from analysis.workshop import SCORE_MAX, SCORE_MIN, localised, quadrant_label, quadrant_split, rank_labels
-from dashboard import figures, theme
+from report.strings import t
+from workshop.model import SCORE_MAX, SCORE_MIN, localised, quadrant_label, quadrant_split, rank_labels
+from report import figures, theme
 
 MARKER_SIZE = 26
 PLOT_HEIGHT = 560
@@ -118,7 +118,7 @@ def matrix_figure(table: pd.DataFrame, *, split: str = "mean", title: str, subti
                   colours: dict[str, str] | None = None, highlight: Sequence[str] | None = None,
                   title_width: int = figures.TITLE_WIDTH, scale: float = 1.0, plot_height: int = PLOT_HEIGHT,
                   aspect: float = ASPECT, height: int | None = None) -> go.Figure:
-    """The 2×2 matrix of a ranking table (`analysis.workshop.ranking_table`).
+    """The 2×2 matrix of a ranking table (`workshop.model.ranking_table`).
 
     `split`: "mean" (lines at the mean of the areas' means) or "scale" (at 5.5). The lines are
     computed from the whole `table`; `highlight` (e.g. the sectors a filter kept) only decides

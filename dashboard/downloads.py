@@ -1,0 +1,28 @@
+"""Download buttons: the one way a page offers a file (its MIME type from `exports.charts.MIME`).
+
+A button's file is made only when it is clicked (`make` may be a function, called then in a
+worker thread): a page shows a dozen charts, and an image or a deck takes Chromium time.
+Clicking reruns nothing (`on_click="ignore"`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from exports.charts import MIME
+from exports.tables import screen_csv
+
+
+def download(label: str, make: bytes | Callable[[], bytes], file_name: str, kind: str, key: str | None = None,
+             icon: str = ":material/download:", container=st) -> None:
+    """A download button for a file of `kind` (a key of `MIME`)."""
+    container.download_button(label, make, file_name=file_name, mime=MIME[kind], key=key or f"{kind}-{file_name}",
+                              on_click="ignore", icon=icon)
+
+
+def csv_download(label: str, frame: pd.DataFrame, file_name: str, language: str, key: str | None = None) -> None:
+    """A table as a formula-safe CSV with the rows and columns shown (`exports.tables.screen_csv`)."""
+    download(label, lambda: screen_csv(frame, language), file_name, "csv", key)

@@ -1,0 +1,53 @@
+"""The one name of each thing a page shows: a group, a breakdown, an answer, a measure, a
+section. Every chart, table, slide and export names things through these functions, so a
+label reads the same everywhere and follows the language. No Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from analysis.aggregate import BLANK
+from analysis.codebook import Item, Survey
+from report.strings import NB, t
+
+GROUP_SEPARATOR = " · "
+
+
+def group_label(row: Mapping, by: Sequence[str], total_label: str) -> str:
+    """"Grong · Administrasjon" for a row of a table grouped by `by`; the total label when ungrouped."""
+    return GROUP_SEPARATOR.join(str(row[column]) for column in by) if by else total_label
+
+
+def group_labels(table: pd.DataFrame, by: Sequence[str], language: str) -> list[str]:
+    """`group_label` of every row of `table`, "Alle" / "Everyone" when ungrouped."""
+    total = t("group.total", language)
+    return [group_label(row, by, total) for row in table.to_dict("records")]
+
+
+def breakdown_label(survey: Survey, column: str, language: str) -> str:
+    breakdown = survey.breakdowns[column]
+    return breakdown.label_en if language == "en" and breakdown.label_en else breakdown.label
+
+
+def measure_label(item: Item, language: str) -> str:
+    """How an item's headline measure is named (`Item.measure_text`: the codebook's own words,
+    `measure_label_en` in English)."""
+    return item.measure_text(language)
+
+
+def answer_label(category: str, language: str) -> str:
+    """Blank and multi-select codes in words; survey answer labels as they are."""
+    return {BLANK: t("ui.answer.blank", language), "0": t("ui.answer.not_selected", language),
+            "1": t("ui.answer.selected", language)}.get(category, category)
+
+
+def section_title(section: str, language: str) -> str:
+    """A page's (codebook section's) name; another survey's section by its own name."""
+    key = f"ui.page.{section}.title"
+    if key in NB:
+        return t(key, language)
+    name = section.replace("_", " ").strip()
+    return name[:1].upper() + name[1:]  # "IKT og læring" stays so (str.capitalize would give "Ikt")

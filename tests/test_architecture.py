@@ -1,0 +1,84 @@
+"""The layer contract and the shape of the tree (docs/architecture.md).
+
+- `lint-imports` (import-linter, contract in .importlinter) passes: core < workshop <
+  presentation < exports < {cli, dashboard}, no cycles inside a package, Streamlit only in
+  dashboard/, no Plotly or SQLAlchemy in the core.
+- No project module is imported inside a function (such an import hides a cycle from a reader,
+  though not from import-linter), except the few listed in `FUNCTION_IMPORTS` with their reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tree import PACKAGES, ROOT, source_files
+
+
+#: (file, imported module) → why that import sits inside a function. Nothing else may.
+FUNCTION_IMPORTS = {
+    ("analysis/audit.py", "analysis.protect"):
+        "cycle: the audit report checks protect's plan, protect builds on the audit's kernels "
+        "(declared in .importlinter; goes when audit.py's report part is its own module)",
+    ("analysis/load.py", "analysis.intake"):
+        "cycle: load's convenience readers (`validate_workbook`, `load_csv`, `read_workbook`) go "
+        "through the intake, which builds on load (declared in .importlinter)",
+    ("analysis/load.py", "analysis.xlsx_reader"):
+        "kept beside the intake import above until load.py's readers move to intake.py",
+    ("analysis/sandbox.py", "analysis.intake"):
+        "the worker process runs the intake's parser; the intake starts the worker (declared in "
+        ".importlinter)",
+    ("analysis/intake.py", "analysis.rounds"):
+        "several rounds are rare: the worker that parses an upload does not load the rounds "
+        "module (and through it protect and the audit's solver) for one file",
+    ("analysis/protect.py", "analysis.audit"):
+        "the audit module under its own name, for the proof functions (protect.py also imports "
+        "names from it at the top)",
+    ("analysis/protect.py", "analysis.i18n"):
+        "the words of a suppression note, looked up only when one is shown",
+}
+
+
+def lint_imports() -> list[str]:
+    found = shutil.which("lint-imports") or str(Path(sys.executable).parent / "lint-imports")
+    return [found]
+
+
+def test_layer_contract_holds():
+    result = subprocess.run([*lint_imports(), "--no-cache"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout and "Contracts: 4 kept" in result.stdout, result.stdout
+
+
+def function_imports(path: Path) -> set[str]:
+    """The project modules `path` imports inside a function."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.ImportFrom) and inner.module and inner.level == 0:
+                modules = [inner.module]
+            elif isinstance(inner, ast.Import):
+                modules = [alias.name for alias in inner.names]
+            else:
+                continue
+            for module in modules:
+                if module.split(".")[0] in PACKAGES:
+                    found.add(module if module != "analysis" else f"analysis.{inner.names[0].name}")
+    return found
+
+
+def test_no_project_module_is_imported_inside_a_function():
+    seen = {(str(path.relative_to(ROOT)), module) for path in source_files() for module in function_imports(path)}
+    assert seen - set(FUNCTION_IMPORTS) == set(), "import these at the top (or move the code so no cycle needs it)"
+    assert set(FUNCTION_IMPORTS) - seen == set(), "stale entries in FUNCTION_IMPORTS"
+
+
+def test_the_function_import_check_sees_a_nested_import(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("import os\n\ndef f():\n    from report import charts\n    import exports.deck\n    import json\n")
+    assert function_imports(sample) == {"report", "exports.deck"}
