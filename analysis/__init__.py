@@ -22,7 +22,8 @@ presentation layer (`report`), the CLI and the exports.
 - `protect`     — primary and secondary suppression.
 - `audit`       — the attacker's linear system and integer programs that prove the suppression.
 - `compare`     — declared comparison families and their tests.
-- `weighting`   — the post-stratification sensitivity view.
+- `weighting`   — the post-stratification sensitivity view and a survey's own weights.
+- `numeric`     — numeric items: n, mean, median, SD, a t-interval; Welch comparisons.
 - `rounds`      — several survey rounds: combined and compared.
 - `overview`    — invited, answered, response rate per group.
 - `i18n`        — the core's strings (problems, command line, workshop) and the lookup.

@@ -20,7 +20,7 @@ from typing import NamedTuple, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.aggregate import Focus, count_answers
+from analysis.aggregate import Focus, count_answers, group_codes
 from analysis.audit import (
     SMALL_GROUP,
     CellTable,
@@ -461,7 +461,6 @@ def count_pattern(survey: Survey, name: str, answered: np.ndarray, min_n: int) -
     (`analysis.numeric`): cells with fewer than `min_n` are sensitive, and the search hides more
     until the audit pins no count of a hidden cell, so no hidden cell's sum (of anything) is a
     combination of the shown groups' sums. `answered` is one bool per respondent."""
-    from analysis.aggregate import group_codes
 
     breakdowns = list(survey.breakdowns)
     codes, groups = group_codes(survey, breakdowns)
