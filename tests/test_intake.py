@@ -250,6 +250,8 @@ def test_template_round_trip(tmp_path):
         "rolle": ["Administrasjon", "Folkevalgte", "Administrasjon", "Folkevalgte"],
         "gevinst_1": ["I stor grad", "I liten grad", "Vet ikke", "I svært stor grad"],
         "tettere": ["Ja", "Ja", "Nei", None],
+        "tillit": [7, 5, 2, 9],  # codes of the template's value labels (9 = Vet ikke)
+        "alder": [34, 51, 47, 62],
         "omrade_helse": [1, 0, 1, 1],
     })
     path = write_workbook(tmp_path / "filled.xlsx", {"responses": responses, "codebook": codebook, "meta": sheets["meta"]})
@@ -258,6 +260,7 @@ def test_template_round_trip(tmp_path):
     table = headline_table(survey).set_index("item_id")
     assert (table.loc["gevinst_1", "n"], table.loc["gevinst_1", "k"]) == (4, 2)
     assert (table.loc["tettere", "n"], table.loc["tettere", "k"]) == (3, 2)
+    assert (table.loc["tillit", "n"], table.loc["tillit", "k"]) == (4, 2)  # codes 5–7: two of four (as gevinst_1, "Vet ikke" counts in n)
 
 
 def test_formula_like_text_survives_a_round_trip_through_our_workbook():
