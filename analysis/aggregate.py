@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from analysis.codebook import Item, Survey
-from analysis.i18n import t
 from analysis.stats import pct_half_up, wilson_interval
 
 Denominator = Literal["report", "substantive"]
@@ -124,22 +123,12 @@ def _category_masks(counts: Counts) -> tuple[np.ndarray, np.ndarray]:
     return measure, dont_know
 
 
-def _group_labels(groups: pd.DataFrame, by: tuple[str, ...], survey: Survey, language: str) -> pd.DataFrame:
-    labelled = groups.copy()
-    region = survey.meta.get("region")
-    rest = t("group.rest", language, region=region) if region else t("group.rest_default", language)
-    for column in by:
-        labelled[column] = labelled[column].replace(REST_MARKER, rest)
-    return labelled
-
-
 def headline_table(
     survey: Survey,
     by: Sequence[str] = (),
     items: Sequence[str] | None = None,
     denominator: Denominator = "report",
     focus: Focus | None = None,
-    language: str = "nb",
     counts: Counts | None = None,
 ) -> pd.DataFrame:
     """Headline share per item and group: k, n, share, Wilson 95 % interval, DK and blanks.
@@ -147,6 +136,8 @@ def headline_table(
     Denominator `report`: everyone who answered the item, "don't know" included, blanks
     excluded (the 2022 report's rule). `substantive`: "don't know" excluded as well.
     One row per item × group; `pct` is the share in percent rounded half-up to one decimal.
+    Counted on codes, in no UI language: `question` and `measure` are the codebook's own text,
+    "the rest" of a `focus` is the code `REST_MARKER` (`report.labels.labelled` names both).
     The table is unprotected: pass it through `analysis.protect` before showing it.
     """
     if denominator not in DENOMINATORS:
@@ -161,14 +152,14 @@ def headline_table(
     n = answered - dk if denominator == "substantive" else answered
     low, high = wilson_interval(k.ravel(), n.ravel())
     n_items, n_groups = k.shape
-    groups = _group_labels(counts.groups, counts.by, survey, language)
+    groups = counts.groups
     table = pd.DataFrame(
         {
             "item_id": np.repeat([i.id for i in counts.items], n_groups),
-            "question": np.repeat([i.title(language) for i in counts.items], n_groups),
+            "question": np.repeat([i.title() for i in counts.items], n_groups),
             "section": np.repeat([i.section for i in counts.items], n_groups),
             "subsection": np.repeat([i.subsection for i in counts.items], n_groups),
-            "measure": np.repeat([i.measure_text(language) for i in counts.items], n_groups),
+            "measure": np.repeat([i.measure_text() for i in counts.items], n_groups),
         }
     )
     for column in counts.by:
@@ -193,7 +184,6 @@ def distribution_table(
     items: Sequence[str] | None = None,
     denominator: Denominator = "report",
     focus: Focus | None = None,
-    language: str = "nb",
     counts: Counts | None = None,
 ) -> pd.DataFrame:
     """Every answer category's count and share per item and group (long, for charts/export).
@@ -203,7 +193,7 @@ def distribution_table(
     the base.
     """
     counts = counts or count_answers(survey, by, items, focus)
-    groups = _group_labels(counts.groups, counts.by, survey, language)
+    groups = counts.groups
     frames = []
     for i, item in enumerate(counts.items):
         labels = list(item.categories) + [BLANK]
@@ -222,7 +212,7 @@ def distribution_table(
         frame = pd.DataFrame(
             {
                 "item_id": item.id,
-                "question": item.title(language),
+                "question": item.title(),
                 "category": np.tile(labels, n_groups),
                 "category_order": np.tile(np.arange(len(labels)), n_groups),
                 "is_dont_know": np.tile([c == item.dont_know for c in labels], n_groups),
@@ -247,7 +237,6 @@ def multi_select_table(
     question: str,
     by: Sequence[str] = (),
     focus: Focus | None = None,
-    language: str = "nb",
 ) -> pd.DataFrame:
     """Share of respondents choosing each option of a multi-select question, per group.
 
@@ -257,9 +246,9 @@ def multi_select_table(
     options = survey.question_groups().get(question)
     if not options:
         raise KeyError(question)
-    table = headline_table(survey, by, [o.id for o in options], "report", focus, language)
-    table["option"] = np.repeat([o.title(language) for o in options], len(table) // len(options))
-    table["question"] = options[0].text("question", language)
+    table = headline_table(survey, by, [o.id for o in options], "report", focus)
+    table["option"] = np.repeat([o.title() for o in options], len(table) // len(options))
+    table["question"] = options[0].text("question")
     table["option_order"] = np.repeat(np.arange(len(options)), len(table) // len(options))
     keys = list(by) or None
     ordered = table.sort_values(["share", "option_order"], ascending=[False, True], kind="stable")

@@ -32,7 +32,7 @@ import pandas as pd
 from analysis.aggregate import REST_MARKER, Denominator, Focus, count_answers, headline_table
 from analysis.codebook import Survey
 from analysis.config import min_group_size
-from analysis.i18n import t
+from analysis.i18n import rest_label, t
 from analysis.protect import PRIMARY, SECONDARY, headline_status, plan_suppression
 from analysis.stats import mann_whitney_exact, minimum_detectable_difference, newcombe_interval, pct_half_up
 from analysis.formatting import format_number
@@ -117,10 +117,11 @@ def compare_groups(
     for value_a, value_b in family_contrasts(survey, family):
         focus = Focus(breakdown, value_a) if value_b is None else None
         counts = count_answers(survey, [breakdown], item_ids, focus)
-        table = headline_table(survey, [breakdown], item_ids, denominator, focus, language, counts=counts)
+        table = headline_table(survey, [breakdown], item_ids, denominator, focus, counts=counts)
         table["suppression"] = headline_status(table, threshold, [breakdown], survey, focus=focus, plan=plan)
         raw = counts.groups[breakdown].tolist()
-        label = dict(zip(raw, table[breakdown].iloc[: len(raw)]))
+        label = {value: rest_label(survey.meta.get("region"), language) if value == REST_MARKER else value
+                 for value in raw}
         index_a = raw.index(value_a)
         index_b = raw.index(REST_MARKER if value_b is None else value_b)
         for i, item in enumerate(counts.items):
@@ -228,7 +229,7 @@ def how_to_read(survey: Survey, family: str = "role", language: str = "nb", alph
     power = detectable_difference(survey, family, alpha)
     if not power:
         return ""
-    rest = t("group.rest", language, region=survey.meta["region"]) if survey.meta.get("region") else t("group.rest_default", language)
+    rest = rest_label(survey.meta.get("region"), language)
     tests = len(family_contrasts(survey, family)) * len(headline_item_ids(survey))
     return t("compare.how_to_read", language, n_a=power["n_a"], n_b=power["n_b"], group_a=power["group_a"],
              group_b=power["group_b"] or rest, mdd=format_number(round(power["mdd_pp"]), language),

@@ -232,6 +232,12 @@ def t(key: str, language: str = DEFAULT_LANGUAGE, /, **params) -> str:
     return translate(CATALOGUE, key, language, **params)
 
 
+def rest_label(region: str | None, language: str = DEFAULT_LANGUAGE) -> str:
+    """How "the rest" of a focus comparison is named ("Resten av Indre Namdal"). The counting
+    marks it with the code `analysis.aggregate.REST_MARKER`; this is its one name."""
+    return t("group.rest", language, region=region) if region else t("group.rest_default", language)
+
+
 def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(template) if name}
 

@@ -22,7 +22,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.aggregate import Focus, _group_labels, group_codes
+from analysis.aggregate import Focus, group_codes
 from analysis.codebook import Item, Survey
 from analysis.compare import benjamini_hochberg
 from analysis.config import min_group_size
@@ -51,8 +51,7 @@ def _status(survey: Survey, item: Item, by: Sequence[str], groups: pd.DataFrame,
 
 
 def numeric_table(survey: Survey, by: Sequence[str] = (), items: Sequence[str] | None = None,
-                  min_n: int | None = None, weighted: bool = False, focus: Focus | None = None,
-                  language: str = "nb") -> pd.DataFrame:
+                  min_n: int | None = None, weighted: bool = False, focus: Focus | None = None) -> pd.DataFrame:
     """One row per numeric item × group, protected (see the module): n, mean, median, sd,
     ci_low/ci_high (95 %), n_effective (Kish; = n unweighted), `suppression` as elsewhere.
     `weighted` uses the survey's weight column (a ValueError when it has none). Pass the
@@ -62,15 +61,14 @@ def numeric_table(survey: Survey, by: Sequence[str] = (), items: Sequence[str] |
     if weighted and not survey.weight:
         raise ValueError("the survey has no weight column")
     codes, groups = group_codes(survey, list(by), focus)
-    labelled = _group_labels(groups, tuple(by), survey, language)
     weight = survey.responses[survey.weight].to_numpy(dtype=float) if weighted else None
     frames = []
     for item in chosen:
         x = survey.responses[item.id].to_numpy(dtype=float)
         answered = ~np.isnan(x)
-        frame = labelled[list(by)].copy()
+        frame = groups[list(by)].copy()
         frame.insert(0, "item_id", item.id)
-        frame.insert(1, "question", item.title(language))
+        frame.insert(1, "question", item.title())
         frame["respondents"] = groups["respondents"].to_numpy()
         g, values = codes[answered], x[answered]
         w = weight[answered] if weight is not None else np.ones(len(values))
@@ -130,7 +128,7 @@ def _medians(g: np.ndarray, values: np.ndarray, w: np.ndarray | None, size: int)
 
 
 def compare_numeric(survey: Survey, breakdown: str, items: Sequence[str] | None = None,
-                    min_n: int | None = None, language: str = "nb") -> pd.DataFrame:
+                    min_n: int | None = None) -> pd.DataFrame:
     """Each value of `breakdown` against the rest (two values: the pair), per numeric item:
     difference of means with Welch's 95 % interval, Welch's t-test, BH-adjusted p-values.
     A contrast with a hidden group shows no numbers and is not adjusted."""
@@ -145,7 +143,7 @@ def compare_numeric(survey: Survey, breakdown: str, items: Sequence[str] | None 
     rows = []
     for value_a, value_b in contrasts:
         focus = Focus(breakdown, value_a) if value_b is None else None
-        table = numeric_table(survey, [breakdown], chosen, threshold, focus=focus, language=language)
+        table = numeric_table(survey, [breakdown], chosen, threshold, focus=focus)
         column = survey.responses[breakdown].astype(str).to_numpy()
         in_a = column == value_a
         in_b = ~in_a if value_b is None else column == value_b

@@ -20,7 +20,7 @@ from typing import NamedTuple, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.aggregate import Focus, count_answers, group_codes
+from analysis.aggregate import REST_MARKER, Focus, count_answers, group_codes
 from analysis.audit import (
     SMALL_GROUP,
     CellTable,
@@ -509,8 +509,8 @@ def group_members(groups: pd.DataFrame, by: Sequence[str], survey: Survey, cells
                  focus: Focus | None, selection: dict | None) -> np.ndarray:
     """Which finest cells each row's group is made of (rows × cells, 0/1).
 
-    A value of a `by` column that is not one of the breakdown's values is "the rest" (all
-    values but the focus one); breakdowns not in `by` contribute their `selection`, or all.
+    A `by` value equal to the code `REST_MARKER` is "the rest" (all values but the focus one);
+    breakdowns not in `by` contribute their `selection`, or all.
     """
     members = np.ones((len(groups), len(cells)), dtype=bool)
     for column, breakdown in survey.breakdowns.items():
@@ -521,7 +521,7 @@ def group_members(groups: pd.DataFrame, by: Sequence[str], survey: Survey, cells
             members &= in_selection[None, :]
             continue
         values = groups[column].to_numpy(dtype=object)
-        real = np.isin(values, list(breakdown.values))
+        real = values != REST_MARKER
         same = values[:, None] == cell_values[None, :]
         if not real.all():
             focus_value = focus.value if focus is not None and focus.breakdown == column else None

@@ -128,7 +128,6 @@ def round_changes(
     by: Sequence[str] = (),
     items: Sequence[str] | None = None,
     denominator: Denominator = "report",
-    language: str = "nb",
 ) -> pd.DataFrame:
     """Headline share per round and group, and the change between consecutive rounds.
 
@@ -141,7 +140,7 @@ def round_changes(
     if column is None:
         raise ValueError("the survey has no round column")
     by = [b for b in by if b != column]
-    table = protect_headline(headline_table(survey, [column, *by], items, denominator, language=language),
+    table = protect_headline(headline_table(survey, [column, *by], items, denominator),
                              min_n, [column, *by], survey=survey)
     return changes_between_rounds(table, column, survey.breakdowns[column].values, by)
 

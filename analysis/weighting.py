@@ -115,7 +115,6 @@ def weighted_headline(
     denominator: Denominator = "report",
     min_n: int | None = None,
     focus: Focus | None = None,
-    language: str = "nb",
 ) -> pd.DataFrame:
     """Unweighted and post-stratified headline shares side by side, protected.
 
@@ -130,7 +129,7 @@ def weighted_headline(
     weights = None if survey.weight else cell_weights(survey)
     threshold = min_group_size(survey, min_n)
     by = tuple(by)
-    table = headline_table(survey, by, items, denominator, focus, language)
+    table = headline_table(survey, by, items, denominator, focus)
     item_ids = list(dict.fromkeys(table["item_id"]))
     plan = plan_suppression(survey, threshold, item_ids)
     status = headline_status(table, threshold, by, survey, focus=focus, plan=plan)

@@ -18,6 +18,7 @@ from analysis.compare import compare_groups, family_breakdown, family_names, how
 from analysis.numeric import compare_numeric
 from analysis.config import min_group_size
 from analysis.formatting import format_number, format_pct
+from report.labels import labelled
 from report.strings import t
 from analysis.protect import suppression_note
 from cli.common import add_table_arguments, load
@@ -96,7 +97,8 @@ def numeric_compare_records(survey, family: str, threshold: int, language: str) 
     """The numeric items' comparisons (Welch, `analysis.numeric.compare_numeric`) as dicts."""
     if not survey.numeric_items():
         return []
-    table = compare_numeric(survey, family_breakdown(survey, family), min_n=threshold, language=language)
+    table = labelled(compare_numeric(survey, family_breakdown(survey, family), min_n=threshold), survey,
+                     ("group_a", "group_b"), language)
     return [{"kind": "numeric", "item_id": r["item_id"], "group_a": r["group_a"], "group_b": r["group_b"],
              "test": "welch_t", **{name: None if r["suppressed"] or pd.isna(r[name]) else float(f"{r[name]:.6g}")
                                    for name in ("diff", "ci_low", "ci_high", "p_value", "p_adjusted")},

@@ -15,6 +15,7 @@ from analysis.config import min_group_size
 from analysis.formatting import format_number, format_pct
 from analysis.numeric import numeric_table
 from analysis.protect import protect_headline, suppression_note
+from report.labels import labelled
 from report.strings import t
 from cli.common import BREAKDOWN_CHOICES_HELP, add_table_arguments, load, resolve_breakdowns
 
@@ -64,8 +65,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
     survey = load(args.file)
     by = resolve_breakdowns(survey, args.by)
     threshold = min_group_size(survey, args.min_n)
-    table = protect_headline(headline_table(survey, by, denominator=args.denominator, language=args.language), threshold, by,
-                             survey=survey)
+    table = labelled(protect_headline(headline_table(survey, by, denominator=args.denominator), threshold, by,
+                                      survey=survey), survey, by, args.language)
     records = summary_records(table, by)
     numeric = numeric_records(survey, by, threshold, args.language)
     if args.format == "json":
@@ -87,7 +88,7 @@ def numeric_records(survey, by: Sequence[str], threshold: int, language: str) ->
     """The numeric items' rows (`analysis.numeric.numeric_table`) as JSON-able dicts."""
     if not survey.numeric_items():
         return []
-    table = numeric_table(survey, by, min_n=threshold, language=language)
+    table = labelled(numeric_table(survey, by, min_n=threshold), survey, by, language)
     records = []
     for row in table.to_dict("records"):
         hidden = bool(row["suppressed"])

@@ -24,7 +24,7 @@ from dashboard import data
 from dashboard.downloads import csv_download
 from report import charts, tables
 from report.view import View
-from report.labels import breakdown_label, group_label
+from report.labels import breakdown_label, group_label, labelled
 
 WEIGHTING_KEY = "vekting"
 
@@ -38,7 +38,7 @@ def _compare(key: str, family: str, denominator: str, language: str, _survey: Su
 @st.cache_data(max_entries=64, show_spinner=False)
 def _weighted(key: str, by: tuple[str, ...], items: tuple[str, ...], denominator: str, focus, language: str,
               _survey: Survey) -> pd.DataFrame:
-    return weighted_headline(_survey, by, items, denominator, focus=focus, language=language)
+    return labelled(weighted_headline(_survey, by, items, denominator, focus=focus), _survey, by, language)
 
 
 def family_for(survey: Survey, view: View) -> str | None:

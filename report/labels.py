@@ -9,8 +9,9 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from analysis.aggregate import BLANK
+from analysis.aggregate import BLANK, REST_MARKER
 from analysis.codebook import Item, Survey
+from analysis.i18n import rest_label
 from report.strings import NB, t
 
 GROUP_SEPARATOR = " · "
@@ -25,6 +26,25 @@ def group_labels(table: pd.DataFrame, by: Sequence[str], language: str) -> list[
     """`group_label` of every row of `table`, "Alle" / "Everyone" when ungrouped."""
     total = t("group.total", language)
     return [group_label(row, by, total) for row in table.to_dict("records")]
+
+
+def labelled(table: pd.DataFrame, survey: Survey, by: Sequence[str], language: str) -> pd.DataFrame:
+    """A counted table (`analysis.aggregate`, in no UI language) named for a page: `question`,
+    `measure` and a multi-select `option` in `language`, "the rest" of a focus in words."""
+    named = table.copy()
+    items = [survey.items[item_id] for item_id in named["item_id"]] if "item_id" in named else []
+    if "option" in named:
+        named["option"] = [item.title(language) for item in items]
+        named["question"] = [item.text("question", language) for item in items]
+    elif "question" in named:
+        named["question"] = [item.title(language) for item in items]
+    if "measure" in named:
+        named["measure"] = [measure_label(item, language) for item in items]
+    rest = rest_label(survey.meta.get("region"), language)
+    for column in by:
+        if column in named:
+            named[column] = named[column].replace(REST_MARKER, rest)
+    return named
 
 
 def breakdown_label(survey: Survey, column: str, language: str) -> str:

@@ -18,6 +18,7 @@ from analysis.config import min_group_size
 from report.strings import t
 from analysis.overview import respondents_table
 from analysis.protect import protect_distribution, protect_headline
+from report.labels import labelled
 from report.view import Query, View
 
 TOP_OPTIONS = 5  # options per municipality in the report's multi-select charts
@@ -37,22 +38,29 @@ def counted(survey: Survey, query: Query) -> tuple[Survey, dict[str, list[str]] 
 def headline_rows(survey: Survey, query: Query, items: Sequence[str]) -> pd.DataFrame:
     """Protected headline shares of `items` (one counting pass for all of them)."""
     subset, selection = counted(survey, query)
-    table = headline_table(subset, query.by, list(items), query.denominator, query.focus, query.language)
-    return protect_headline(table, threshold(survey), query.by, survey, focus=query.focus, selection=selection)
+    table = headline_table(subset, query.by, list(items), query.denominator, query.focus)
+    return _named(protect_headline(table, threshold(survey), query.by, survey, focus=query.focus, selection=selection),
+                  survey, query)
 
 
 def distribution_rows(survey: Survey, query: Query, items: Sequence[str]) -> pd.DataFrame:
     """Protected answer distributions of `items`."""
     subset, selection = counted(survey, query)
-    table = distribution_table(subset, query.by, list(items), query.denominator, query.focus, query.language)
-    return protect_distribution(table, threshold(survey), query.by, survey, focus=query.focus, selection=selection)
+    table = distribution_table(subset, query.by, list(items), query.denominator, query.focus)
+    return _named(protect_distribution(table, threshold(survey), query.by, survey, focus=query.focus,
+                                       selection=selection), survey, query)
 
 
 def option_rows(survey: Survey, query: Query, question: str) -> pd.DataFrame:
     """Protected shares choosing each option of a multi-select question."""
     subset, selection = counted(survey, query)
-    table = multi_select_table(subset, question, query.by, query.focus, query.language)
-    return protect_headline(table, threshold(survey), query.by, survey, focus=query.focus, selection=selection)
+    table = multi_select_table(subset, question, query.by, query.focus)
+    return _named(protect_headline(table, threshold(survey), query.by, survey, focus=query.focus, selection=selection),
+                  survey, query)
+
+
+def _named(table: pd.DataFrame, survey: Survey, query: Query) -> pd.DataFrame:
+    return labelled(table, survey, query.by, query.language)
 
 
 def top_per_unit(table: pd.DataFrame, unit: str, n: int = TOP_OPTIONS) -> pd.DataFrame:

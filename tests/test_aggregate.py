@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.aggregate import Focus, count_answers, distribution_table, headline_table, multi_select_table, top_options
+from analysis.aggregate import REST_MARKER, Focus, count_answers, distribution_table, headline_table, multi_select_table, top_options
+from report.labels import labelled
 
 
 def row(table, item, **group):
@@ -62,8 +63,12 @@ def test_filter_then_count(tiny):
 
 def test_focus_vs_rest(tiny):
     table = headline_table(tiny, ["kommune"], focus=Focus("kommune", "Aby"))
-    assert list(table[table["item_id"] == "q1"]["kommune"]) == ["Aby", "Resten av Testregionen"]
-    rest = row(table, "q1", kommune="Resten av Testregionen")
+    # The core marks the rest with a code; only the presentation layer names it.
+    assert list(table[table["item_id"] == "q1"]["kommune"]) == ["Aby", REST_MARKER]
+    named = labelled(table, tiny, ["kommune"], "nb")
+    assert list(named[named["item_id"] == "q1"]["kommune"]) == ["Aby", "Resten av Testregionen"]
+    assert "Rest of Testregionen" in set(labelled(table, tiny, ["kommune"], "en")["kommune"])
+    rest = row(table, "q1", kommune=REST_MARKER)
     # The rest = Bby: R5–R9 answered (R9 "Vet ikke" counts in the base), R10 blank; top-2: R6.
     assert (rest["n"], rest["k"]) == (5, 1)
 

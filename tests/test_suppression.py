@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from analysis.aggregate import Focus, distribution_table, headline_table
+from analysis.aggregate import REST_MARKER, Focus, distribution_table, headline_table
 from cli.main import main
 from analysis.compare import compare_groups
 from analysis.load import load_workbook
@@ -251,6 +251,18 @@ def test_rest_is_hidden_when_the_focus_is(survey):
     # Pol total is shown, so "rest × Pol" = Pol − Cby × Pol must go; then its row and column too.
     assert q1["suppressed"].all()
     assert q1.loc[("Cby", "Pol"), "suppression"] == PRIMARY
+
+
+def test_the_rest_is_a_code_not_any_unknown_value(survey):
+    """A group value that is neither a breakdown value nor the rest's code (e.g. a table named
+    before protection) is no group of the survey: refused, not guessed to be "the rest"."""
+    focus = Focus("kommune", "Cby")
+    table = headline_table(survey, ["kommune"], focus=focus)
+    named = table.assign(kommune=table["kommune"].replace(REST_MARKER, "Resten av regionen"))
+    with pytest.raises(ValueError):
+        protect_headline(named, MIN_N, ["kommune"], survey, focus=focus)
+    shown = protect_headline(table, MIN_N, ["kommune"], survey, focus=focus)
+    assert set(shown["kommune"]) == {"Cby", REST_MARKER}
 
 
 def test_no_zero_or_hundred_percent_in_groups_under_ten(survey):
