@@ -94,7 +94,7 @@ def cmd_deck(args: argparse.Namespace) -> int:
     numbers = SurveyNumbers(survey)
     drawn = []
     for section in sections:
-        drawn += ([charts.respondents_chart(survey, view, numbers)] if section == OVERVIEW
+        drawn += ([charts.build(charts.respondents_slot(), survey, view, numbers)] if section == OVERVIEW
                   else charts.section_charts(survey, view, section, numbers))
     title = (labels.section_title(sections[0], language) if len(sections) == 1
              else survey.meta_text("title", language) or survey.source)

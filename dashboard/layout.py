@@ -223,8 +223,8 @@ def render_items(survey: Survey, view: View, items: Sequence[Item]) -> list[Char
     for start in range(0, len(items), columns):
         for column, item in zip(st.columns(columns, gap="large"), items[start:start + columns]):
             with column:
-                chart = charts.item_chart(survey, view, item, table, min_n=data.threshold(survey), title_width=title_width,
-                                          subsection=item.subsection)
+                slot = charts.Slot(item.id, charts.ITEM, item.subsection, item=item.id, title_width=title_width)
+                chart = charts.build(slot, survey, view, data, rows=table)
                 chart_block(chart, view.language)
                 drawn.append(chart)
     return drawn

@@ -29,7 +29,7 @@ from workshop.store import Access, SessionInfo, WorkshopError, WorkshopStore, da
 from dashboard import layout, state
 from dashboard.downloads import download
 from report import tables
-from report.charts import Chart, workshop_chart
+from report.charts import WORKSHOP, Chart, Matrix, Slot, build
 from report.figures import SCREEN, Style
 from report.workshop_figures import ranking_frame
 from exports.tables import Sheet, sheets_to_xlsx_bytes
@@ -300,11 +300,12 @@ def bundled_matrix_chart(workshop: Workshop, table: pd.DataFrame, language: str,
     source = (t("ui.workshop.matrix_source", language, date=date) if workshop.reconstructed
               else t("ui.workshop.session_source", language, name=workshop.meta.get("title", ""), date=date))
     reconstructed = t("ui.workshop.reconstructed_short", language) if workshop.reconstructed else ""
-    return workshop_chart(
-        table, key="prioriteringer", title=t("ui.workshop.matrix_title", language), language=language, split=split,
-        subtitle_text=subtitle(source, t("ui.workshop.matrix_subtitle", language, groups=len(workshop.groups), areas=len(table)),
-                               t(f"ui.workshop.split_note.{split}", language), reconstructed),
-        sectors=sectors, provenance=subtitle(source, reconstructed), style=style)
+    matrix = Matrix(
+        title=t("ui.workshop.matrix_title", language), language=language, split=split,
+        subtitle=subtitle(source, t("ui.workshop.matrix_subtitle", language, groups=len(workshop.groups), areas=len(table)),
+                          t(f"ui.workshop.split_note.{split}", language), reconstructed),
+        sectors=tuple(sectors or ()), provenance=subtitle(source, reconstructed))
+    return build(Slot("prioriteringer", WORKSHOP, matrix=matrix), None, None, style=style, rows=table)
 
 
 def live_scores(opened: WorkshopStore, session: SessionInfo, language: str) -> tuple[SessionInfo, pd.DataFrame] | None:

@@ -24,7 +24,7 @@ scope = charts.scope_line(survey, view, "tiles")
 if scope:
     st.caption(markdown(scope))
 
-respondents = charts.respondents_chart(survey, view, data)
+respondents = charts.build(charts.respondents_slot(), survey, view, data)
 layout.chart_block(respondents, language)
 layout.page_downloads(downloads, [respondents], "oversikt", survey, view)
 

@@ -26,8 +26,8 @@ downloads = st.container()
 
 chart, crosstab = st.columns(2, gap="large")
 with chart:
-    drawn = charts.item_chart(survey, view, chosen, charts.item_rows(view, data, [chosen.id]), min_n=data.threshold(survey),
-                             title_width=figures.TITLE_WIDTH)
+    drawn = charts.build(charts.Slot(chosen.id, charts.ITEM, item=chosen.id, title_width=figures.TITLE_WIDTH),
+                         survey, view, data)
     layout.chart_block(drawn, language)
 with crosstab:
     st.subheader(t("ui.explore.crosstab", language))

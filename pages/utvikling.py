@@ -12,7 +12,7 @@ import streamlit as st
 from report.strings import markdown_t, t
 from analysis.rounds import changes_between_rounds, round_column, round_coverage
 from dashboard import data, layout, state
-from report import docs, labels, rounds, tables
+from report import charts, docs, labels, rounds
 
 survey, view = layout.page()
 language, min_n = view.language, data.threshold(survey)
@@ -48,7 +48,8 @@ if items:
     table = data.headline(view, list(items), by)
     table = table[table[column].isin(in_view)]
     changes = changes_between_rounds(table, column, in_view, groups)
-    layout.chart_block(rounds.rounds_chart(survey, view, chosen, table, column, groups, min_n), language)
+    slot = charts.Slot(f"{chosen.id}-runder", charts.ROUNDS, item=chosen.id, round_column=column)
+    layout.chart_block(charts.build(slot, survey, view, data, rows=table), language)
 
     st.subheader(t("ui.rounds.change_title", language))
     mine = changes[changes["item_id"] == chosen.id] if len(changes) else changes

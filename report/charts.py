@@ -35,7 +35,8 @@ from report.workshop_figures import matrix_figure, ranking_frame
 from report import labels
 from report.labels import GROUP_SEPARATOR
 
-ITEM, TOP, ALL, RESPONDENTS, WORKSHOP = "item", "top", "all", "respondents", "workshop"
+ITEM, TOP, ALL, RESPONDENTS, ROUNDS, WORKSHOP = "item", "top", "all", "respondents", "rounds", "workshop"
+GROUP_COLUMN = "_gruppe"  # the groups of one round as one label, so a chart has groups down and rounds across
 
 
 class Numbers(Protocol):
@@ -80,15 +81,31 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class Matrix:
+    """What a workshop matrix says besides its ranking table (a WORKSHOP slot's texts)."""
+
+    title: str
+    subtitle: str
+    language: str
+    split: str
+    sectors: tuple[str, ...] = ()  # only these areas are highlighted
+    provenance: str = ""
+
+
+@dataclass(frozen=True)
 class Slot:
-    """A chart of a page before it is drawn: what it shows and where it stands."""
+    """A chart of a page before it is drawn: what it shows and where it stands. Every chart —
+    a section's, Utforsk's, Oversikt's, Utvikling's, the workshop's — is a Slot drawn by `build`."""
 
     key: str
-    kind: str  # ITEM, TOP (top options per unit), ALL (every option), RESPONDENTS
+    kind: str  # ITEM, TOP (top options per unit), ALL (every option), RESPONDENTS, ROUNDS, WORKSHOP
     subsection: str = ""
-    item: str = ""  # ITEM: the item's id
+    item: str = ""  # ITEM / ROUNDS: the item's id
     batch: tuple[str, ...] = ()  # ITEM: the items counted in one pass with it (its subsection's)
     question: str = ""  # TOP / ALL: the multi-select question
+    title_width: int = 0  # ITEM: characters per title line on screen (0: the display's own)
+    round_column: str = ""  # ROUNDS: the survey's round breakdown
+    matrix: Matrix | None = None  # WORKSHOP: the matrix's texts
 
 
 # ---------------------------------------------------------------------------- chart texts
@@ -190,7 +207,7 @@ def _width(style: Style, screen: int) -> int:
 # ------------------------------------------------------------------------------ the charts
 
 
-def item_chart(survey: Survey, view: View, item: Item, table: pd.DataFrame, *, min_n: int, style: Style = SCREEN,
+def _item_chart(survey: Survey, view: View, item: Item, table: pd.DataFrame, *, min_n: int, style: Style = SCREEN,
                title_width: int | None = None, subsection: str = "") -> Chart:
     """One likert / yes-no item in the view's display (headline shares or the whole answer
     distribution). `table` holds the protected rows of the display for this item and maybe
@@ -225,7 +242,7 @@ def item_chart(survey: Survey, view: View, item: Item, table: pd.DataFrame, *, m
                   subsection=subsection, wide=view.display == DISTRIBUTION)
 
 
-def top_options_chart(survey: Survey, view: View, options: Sequence[Item], top: pd.DataFrame, *, min_n: int,
+def _top_options_chart(survey: Survey, view: View, options: Sequence[Item], top: pd.DataFrame, *, min_n: int,
                       style: Style = SCREEN, subsection: str = "") -> Chart:
     """A multi-select question as the report shows it: the most chosen options per unit
     (municipality, or "mine vs the rest"). `top` holds `top_options_per_unit` rows."""
@@ -246,7 +263,7 @@ def top_options_chart(survey: Survey, view: View, options: Sequence[Item], top: 
                   subsection=subsection, wide=True)
 
 
-def all_options_chart(survey: Survey, view: View, options: Sequence[Item], overall: pd.DataFrame, by: Sequence[str],
+def _all_options_chart(survey: Survey, view: View, options: Sequence[Item], overall: pd.DataFrame, by: Sequence[str],
                       *, min_n: int, style: Style = SCREEN, subsection: str = "") -> Chart:
     """Every option of a multi-select question over the whole selection, a bar per group of
     `by` (the view's breakdown without the unit)."""
@@ -266,7 +283,7 @@ def all_options_chart(survey: Survey, view: View, options: Sequence[Item], overa
                   wide=True)
 
 
-def respondents_chart(survey: Survey, view: View, numbers: Numbers, style: Style = SCREEN) -> Chart:
+def _respondents_chart(survey: Survey, view: View, numbers: Numbers, style: Style = SCREEN) -> Chart:
     """Who answered: respondents per unit × group (municipality × role) under the survey's
     suppression; the table adds invited and response rate, with totals."""
     language, min_n = view.language, numbers.threshold(survey)
@@ -290,8 +307,32 @@ def respondents_chart(survey: Survey, view: View, numbers: Numbers, style: Style
                   rows=base, by=base_by, min_n=min_n, draw=draw, style=style, count="respondents", wide=True)
 
 
-def workshop_chart(table: pd.DataFrame, *, key: str, title: str, subtitle_text: str, language: str, split: str,
-                   sectors: Sequence[str] | None = None, provenance: str = "", style: Style = SCREEN) -> Chart:
+def _rounds_chart(survey: Survey, view: View, item: Item, table: pd.DataFrame, column: str, *, min_n: int,
+                  style: Style = SCREEN) -> Chart:
+    """The share of `item` per round (bars side by side, 95 % whiskers) in each group (down the
+    axis). `table`: protected rows grouped by (*groups, column), groups the view's `by`."""
+    language = view.language
+    groups = tuple(b for b in view.by if b != column)
+    rows = table[table["item_id"] == item.id]
+    rows = rows.assign(**{GROUP_COLUMN: labels.group_labels(rows, groups, language)})
+    share = t("ui.chart.share_of", language, measure=labels.measure_label(item, language))
+    text = subtitle(view, share, denominator_text(view))
+    colours = theme.breakdown_colours(survey)
+    title = item.title(language)
+
+    def draw(style: Style) -> go.Figure:
+        return figures.styled(figures.headline_figure(
+            rows, by=(GROUP_COLUMN, column), colours=colours, title=title, subtitle=text, language=language,
+            min_n=min_n, title_width=_width(style, figures.WIDE_TITLE)), style)
+
+    return _chart(survey, view, key=f"{item.id}-runder", title=title, subtitle_text=text,
+                  frame=tables.headline_frame(rows, (*groups, column), survey, language, min_n), rows=rows,
+                  by=(GROUP_COLUMN, column), min_n=min_n, draw=draw, style=style,
+                  base_note=denominator_text(view), wide=True)
+
+
+def _workshop_chart(table: pd.DataFrame, *, key: str, title: str, subtitle_text: str, language: str, split: str,
+                    sectors: Sequence[str] | None = None, provenance: str = "", style: Style = SCREEN) -> Chart:
     """The workshop's potential × feasibility matrix (a ranking table from
     `workshop.model`), with the ranked list as its table. `sectors` only hides areas."""
     def draw(style: Style) -> go.Figure:
@@ -334,21 +375,38 @@ def item_rows(view: View, numbers: Numbers, items: Sequence[str]) -> pd.DataFram
     return numbers.distribution(view, items) if view.display == DISTRIBUTION else numbers.headline(view, items)
 
 
-def build(slot: Slot, survey: Survey, view: View, numbers: Numbers, style: Style = SCREEN) -> Chart:
-    """Draw one planned chart for the view."""
+def build(slot: Slot, survey: Survey | None, view: View | None, numbers: Numbers | None = None,
+          style: Style = SCREEN, *, rows: pd.DataFrame | None = None) -> Chart:
+    """Draw one planned chart for the view: the one way every page, presentation mode, the deck
+    and the exports make a chart. The rows come from `numbers`, or — for rows counted by the
+    caller (Utvikling's rounds, an ITEM batch already fetched, a workshop's ranking) — `rows`.
+    A WORKSHOP slot needs no survey, view or numbers: its rows and `slot.matrix` say it all."""
+    if slot.kind == WORKSHOP:
+        matrix = slot.matrix
+        return _workshop_chart(rows, key=slot.key, title=matrix.title, subtitle_text=matrix.subtitle,
+                               language=matrix.language, split=matrix.split, sectors=matrix.sectors or None,
+                               provenance=matrix.provenance, style=style)
     min_n = numbers.threshold(survey)
     if slot.kind == ITEM:
-        return item_chart(survey, view, survey.items[slot.item], item_rows(view, numbers, slot.batch or (slot.item,)),
-                          min_n=min_n, style=style, subsection=slot.subsection)
+        table = rows if rows is not None else item_rows(view, numbers, slot.batch or (slot.item,))
+        return _item_chart(survey, view, survey.items[slot.item], table, min_n=min_n, style=style,
+                           title_width=slot.title_width or None, subsection=slot.subsection)
+    if slot.kind == ROUNDS:
+        return _rounds_chart(survey, view, survey.items[slot.item], rows, slot.round_column, min_n=min_n, style=style)
     if slot.kind == RESPONDENTS:
-        return respondents_chart(survey, view, numbers, style)
+        return _respondents_chart(survey, view, numbers, style)
     options = survey.question_groups()[slot.question]
     if slot.kind == TOP:
-        return top_options_chart(survey, view, options, numbers.top_options_per_unit(view, slot.question), min_n=min_n,
+        return _top_options_chart(survey, view, options, numbers.top_options_per_unit(view, slot.question), min_n=min_n,
                                  style=style, subsection=slot.subsection)
     by = tuple(b for b in view.breakdown if b != view.unit)
-    return all_options_chart(survey, view, options, numbers.options(view, slot.question, by), by, min_n=min_n,
+    return _all_options_chart(survey, view, options, numbers.options(view, slot.question, by), by, min_n=min_n,
                              style=style, subsection=slot.subsection)
+
+
+def respondents_slot() -> Slot:
+    """Oversikt's chart of who answered."""
+    return Slot("respondenter", RESPONDENTS)
 
 
 def section_charts(survey: Survey, view: View, section: str, numbers: Numbers, style: Style = SCREEN) -> list[Chart]:

@@ -2,7 +2,7 @@
 
 Like `report.tables`: protected numbers in, columns in the chosen language out, nothing
 computed here — the difference, its Newcombe interval and Fisher's p come from
-`analysis.rounds.changes_between_rounds`. No Streamlit.
+`analysis.rounds.changes_between_rounds`; its chart is `report.charts.build` (a ROUNDS slot). No Streamlit.
 """
 
 from __future__ import annotations
@@ -15,11 +15,9 @@ from analysis.codebook import Item, Survey
 from analysis.formatting import format_number
 from report.strings import markdown_t, t
 from analysis.rounds import round_column
-from report.labels import breakdown_label, group_labels
-from report import charts, figures, labels, tables, theme
+from report.labels import breakdown_label
 
 ITEM_KEY = "endring_sporsmal"  # Utvikling's item: a URL parameter, like Utforsk's `sporsmal`
-GROUP_COLUMN = "_gruppe"  # the groups of one round as one label, so a chart has groups down and rounds across
 P_FLOOR = 0.001  # smaller p-values are shown as "< 0,001": more digits would suggest a precision the test lacks
 
 
@@ -29,36 +27,6 @@ def item_choice(item: Item, language: str) -> str:
     if item.kind != "multi_select":
         return label
     return f"{item.subsection or item.text('question', language)}: {label}"
-
-
-def with_group_label(table: pd.DataFrame, by: Sequence[str], language: str) -> pd.DataFrame:
-    """`table` with the groups (`by`, without the round) joined into one label ("Grong · Folkevalgte"):
-    the share chart puts one breakdown down the axis and one across, and across are the rounds."""
-    return table.assign(**{GROUP_COLUMN: group_labels(table, by, language)})
-
-
-def rounds_chart(survey: Survey, view, item: Item, table: pd.DataFrame, column: str, groups: Sequence[str],
-                 min_n: int):
-    """The share of `item` per round (bars side by side, 95 % whiskers) in each group (down the
-    axis), as a `report.charts.Chart` — so it carries the same table, bases, notes and
-    downloads as every other chart. `table`: protected rows grouped by (*groups, column)."""
-    language = view.language
-    rows = with_group_label(table[table["item_id"] == item.id], groups, language)
-    by = (*groups, column)
-    share = t("ui.chart.share_of", language, measure=labels.measure_label(item, language))
-    text = charts.subtitle(view, share, charts.denominator_text(view))
-    colours = theme.breakdown_colours(survey)
-    title = item.title(language)
-
-    def draw(style):
-        return figures.styled(figures.headline_figure(
-            rows, by=(GROUP_COLUMN, column), colours=colours, title=title, subtitle=text, language=language,
-            min_n=min_n, title_width=style.title_width or figures.WIDE_TITLE), style)
-
-    return charts._chart(survey, view, key=f"{item.id}-runder", title=title, subtitle_text=text,
-                         frame=tables.headline_frame(rows, by, survey, language, min_n), rows=rows,
-                         by=(GROUP_COLUMN, column), min_n=min_n, draw=draw, style=figures.SCREEN,
-                         base_note=charts.denominator_text(view), wide=True)
 
 
 def p_text(value, language: str) -> str:

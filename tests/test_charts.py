@@ -75,7 +75,7 @@ def test_distribution_and_respondents(tiny):
     chart = charts.section_charts(tiny, view, "erfaringer", numbers)[0]
     assert chart.key == "q1-distribution" and chart.wide
     assert "Antall svar (n): Alle 9" in chart.footer
-    respondents = charts.respondents_chart(tiny, view_for(tiny), numbers)
+    respondents = charts.build(charts.respondents_slot(), tiny, view_for(tiny), numbers)
     assert respondents.footer.startswith("Antall svar (n): Alle 10")
 
 
