@@ -26,7 +26,7 @@ from report import charts, tables
 from report.view import View
 from report.labels import breakdown_label, group_label, labelled
 
-WEIGHTING_KEY = "vekting"
+from report.keys import WEIGHTING_KEY
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

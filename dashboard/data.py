@@ -26,7 +26,7 @@ from analysis.load import BUNDLED_WORKBOOK, load_workbook
 from report import numbers
 from report.view import Query, View
 
-SOURCE_STATE_KEY = "data_source"
+from report.keys import SOURCE_STATE_KEY
 
 
 @dataclass(frozen=True)

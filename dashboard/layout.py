@@ -26,7 +26,7 @@ from dashboard.downloads import csv_download, download
 from exports.deck import build_deck
 from report import labels
 
-VIEW_KEY = "_view"
+from report.keys import VIEW_KEY
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
                  "toImageButtonOptions": {"scale": 2}}
 

@@ -29,18 +29,9 @@ from analysis.safe_text import markdown
 from report.labels import breakdown_label
 from report.view import DISPLAYS, View, breakdown_options, default_breakdown, view_for
 
-LANGUAGE_KEY = "lang"
-BREAKDOWN_KEY = "inndeling"
-FOCUS_KEY = "fokus"
-DISPLAY_KEY = "visning"
-DENOMINATOR_KEY = "nevner"
-EXPLORE_ITEM_KEY = "sporsmal"  # Utforsk's item
-SECTOR_KEY = "sektor"  # Prioriteringer's sector filter (its labels follow the language)
-FIXED_KEYS = (LANGUAGE_KEY, BREAKDOWN_KEY, FOCUS_KEY, DISPLAY_KEY, DENOMINATOR_KEY, EXPLORE_ITEM_KEY)
-NOTICES_KEY = "_url_notices"
-PRESENTATION_PARAM = "presentasjon"
-SLIDE_PARAM = "lysbilde"
-TOGGLE_KEY = "_presentation"
+from report.keys import (BREAKDOWN_KEY, DENOMINATOR_KEY, DISPLAY_KEY, EXPLORE_ITEM_KEY, FOCUS_KEY, LANGUAGE_KEY,
+                         NOTICES_KEY, PRESENTATION_PARAM, SECTOR_KEY, SLIDE_PARAM, TOGGLE_KEY)
+from report import keys
 PRESENTATION_ON = ("1", "true", "ja")
 # Widgets whose option labels depend on the language: when the language changes, their value
 # is written back so the URL carries the label in the new language (see `_relabel`).
@@ -58,8 +49,8 @@ def breakdown_text(survey: Survey, option: Sequence[str], language: str) -> str:
 
 
 def filter_key(survey: Survey, column: str) -> str:
-    """URL parameter of a breakdown's filter: its column name unless that clashes with ours."""
-    return f"filter_{column}" if column in FIXED_KEYS else column
+    """URL parameter of a breakdown's filter (`report.keys.filter_key`)."""
+    return keys.filter_key(column)
 
 
 # ------------------------------------------------------------------------------ widgets

@@ -31,11 +31,11 @@ from analysis.problems import Problem
 from analysis.rounds import round_column
 from analysis.template import write_template
 from dashboard import data, state
-from report.rounds import ITEM_KEY
+from report.keys import ROUNDS_ITEM_KEY
 from report.labels import breakdown_label
 
 UPLOAD_KEY_PREFIX = "upload:"
-RESULT_STATE_KEY = "_upload_result"  # the last parsed upload of this session (an `Upload`)
+from report.keys import UPLOAD_RESULT_KEY as RESULT_STATE_KEY
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ def reset_view(*surveys: Survey) -> None:
     with a notice (`dashboard.state`) instead of silently or with an error. Language, display
     and denominator mean the same for every survey and stay.
     """
-    keys = {state.BREAKDOWN_KEY, state.FOCUS_KEY, state.EXPLORE_ITEM_KEY, ITEM_KEY}
+    keys = {state.BREAKDOWN_KEY, state.FOCUS_KEY, state.EXPLORE_ITEM_KEY, ROUNDS_ITEM_KEY}
     for survey in surveys:
         keys |= {state.filter_key(survey, column) for column in survey.breakdowns}
     for key in keys:

@@ -29,6 +29,7 @@ from workshop.store import Access, SessionInfo, WorkshopError, WorkshopStore, da
 from dashboard import layout, state
 from dashboard.downloads import download
 from report import tables
+from report.keys import CODE_PARAM, PIN_STATE, SECTOR_KEY, SOURCE_PARAM, SPLIT_PARAM
 from report.charts import WORKSHOP, Chart, Matrix, Slot, build
 from report.figures import SCREEN, Style
 from report.workshop_figures import ranking_frame
@@ -39,13 +40,9 @@ from exports.tables import to_csv_bytes
 
 PIN_ENV = "WORKSHOP_FACILITATOR_PIN"
 PIN_SECRET = "workshop_facilitator_pin"
-PIN_STATE = "_workshop_facilitator_pin"  # server-side session state only
-CODE_PARAM = "kode"
 PARTICIPANT_PATH = "verksted"
 PRESENTER_PATH = "verksted_visning"  # = the file name: a first request to a fresh server finds it too
-SPLIT_PARAM = "kvadrant"
-SECTOR_PARAM = state.SECTOR_KEY
-SOURCE_PARAM = "okt"  # Prioriteringer: a closed live session instead of the bundled workshop
+SECTOR_PARAM = SECTOR_KEY
 ROW_HEIGHT = 35  # st.dataframe's row height: tall enough to show every area without scrolling
 
 

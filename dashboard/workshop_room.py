@@ -33,8 +33,7 @@ from dashboard import workshop_pages as wp
 from report.workshop_figures import label_colour, matrix_figure, sector_colours
 from exports.join_sheet import address_of, qr_data_uri
 
-DEVICE_PARAM = "enhet"
-QR_PARAM = "qr"
+from report.keys import DEVICE_PARAM, DEVICE_STATE_KEY, QR_PARAM
 PROJECTOR_HEIGHT = 940  # px of the matrix on the presenter page at 1080 px (header above it)
 PRESENTATION_HEIGHT = 860  # … under presentation mode's Previous / Next bar
 PROJECTOR_SCALE = 1.45
@@ -232,10 +231,10 @@ def device_token(session: SessionInfo) -> str | None:
     return to the tab keeps it; made once per browser session. None without the lock."""
     if not session.lock_devices:
         return None
-    token = (st.query_params.get(DEVICE_PARAM) or "").strip() or st.session_state.get("_workshop_device")
+    token = (st.query_params.get(DEVICE_PARAM) or "").strip() or st.session_state.get(DEVICE_STATE_KEY)
     if not token:
         token = secrets.token_urlsafe(16)
-    st.session_state["_workshop_device"] = token
+    st.session_state[DEVICE_STATE_KEY] = token
     if st.query_params.get(DEVICE_PARAM) != token:
         st.query_params[DEVICE_PARAM] = token
     return token

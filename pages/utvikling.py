@@ -12,7 +12,7 @@ import streamlit as st
 from report.strings import markdown_t, t
 from analysis.rounds import changes_between_rounds, round_column, round_coverage
 from dashboard import data, layout, state
-from report import charts, docs, labels, rounds
+from report import charts, docs, keys, labels, rounds
 
 survey, view = layout.page()
 language, min_n = view.language, data.threshold(survey)
@@ -42,7 +42,7 @@ by = (*groups, column)
 st.caption(markdown_t("ui.rounds.how_to_read", language, rounds=" → ".join(in_view)))
 
 if items:
-    chosen = items[state.bound_selectbox(st, t("ui.explore.item", language), list(items), rounds.ITEM_KEY,
+    chosen = items[state.bound_selectbox(st, t("ui.explore.item", language), list(items), keys.ROUNDS_ITEM_KEY,
                                          lambda item_id: rounds.item_choice(items[item_id], language))]
     layout.notices(language)
     table = data.headline(view, list(items), by)

@@ -13,6 +13,7 @@ import html
 
 import streamlit as st
 
+from report import keys
 from report.strings import t
 from workshop.model import MEASURES, SCORE_MAX, SCORE_MIN, localised
 from workshop.store import WorkshopError
@@ -28,7 +29,7 @@ if access.group is not None:
     group = access.group
     st.html(f"<p><strong>{html.escape(t('ui.workshop.group_label', language))}:</strong> {html.escape(group)}</p>")
 else:
-    group = st.selectbox(t("ui.workshop.group_label", language), list(session.groups), index=None, key="gruppe",
+    group = st.selectbox(t("ui.workshop.group_label", language), list(session.groups), index=None, key=keys.GROUP_PARAM,
                          bind="query-params", placeholder=t("ui.workshop.group_placeholder", language))
 if not session.is_open:
     st.warning(t("workshop.error.session_closed", language, name=session.name), icon=":material/lock:")

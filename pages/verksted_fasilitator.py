@@ -9,6 +9,7 @@ never in a URL.
 import pandas as pd
 import streamlit as st
 
+from report import keys
 from report.strings import t
 from workshop.store import WorkshopError, default_areas, format_code
 from dashboard import layout
@@ -90,16 +91,16 @@ def act(action: str, session_name: str) -> None:
     """Run a facilitator action from a button; the message is shown on the next run."""
     try:
         getattr(store, f"{action}_session")(st.session_state.get(wp.PIN_STATE), session_name)
-        st.session_state["_workshop_flash"] = ("success", t(f"ui.workshop.done.{action}", language, name=session_name))
+        st.session_state[keys.FLASH_KEY] = ("success", t(f"ui.workshop.done.{action}", language, name=session_name))
     except WorkshopError as error:
-        st.session_state["_workshop_flash"] = ("error", error.describe(language))
+        st.session_state[keys.FLASH_KEY] = ("error", error.describe(language))
 
 
 def set_lock(session_name: str, key: str) -> None:
     try:
         store.lock_session(st.session_state.get(wp.PIN_STATE), session_name, bool(st.session_state.get(key)))
     except WorkshopError as error:
-        st.session_state["_workshop_flash"] = ("error", error.describe(language))
+        st.session_state[keys.FLASH_KEY] = ("error", error.describe(language))
 
 
 def release(session_name: str, key: str) -> None:
@@ -108,9 +109,9 @@ def release(session_name: str, key: str) -> None:
         return
     try:
         store.release_group(st.session_state.get(wp.PIN_STATE), session_name, group)
-        st.session_state["_workshop_flash"] = ("success", t("ui.workshop.done.release", language, group=group))
+        st.session_state[keys.FLASH_KEY] = ("success", t("ui.workshop.done.release", language, group=group))
     except WorkshopError as error:
-        st.session_state["_workshop_flash"] = ("error", error.describe(language))
+        st.session_state[keys.FLASH_KEY] = ("error", error.describe(language))
 
 
 def groups_table(session, status: pd.DataFrame) -> pd.DataFrame:
@@ -128,7 +129,7 @@ def groups_table(session, status: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-flash = st.session_state.pop("_workshop_flash", None)
+flash = st.session_state.pop(keys.FLASH_KEY, None)
 if flash:
     (st.success if flash[0] == "success" else st.error)(flash[1])
 

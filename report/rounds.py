@@ -17,7 +17,6 @@ from report.strings import markdown_t, t
 from analysis.rounds import round_column
 from report.labels import breakdown_label
 
-ITEM_KEY = "endring_sporsmal"  # Utvikling's item: a URL parameter, like Utforsk's `sporsmal`
 P_FLOOR = 0.001  # smaller p-values are shown as "< 0,001": more digits would suggest a precision the test lacks
 
 

@@ -82,3 +82,20 @@ def test_the_function_import_check_sees_a_nested_import(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("import os\n\ndef f():\n    from report import charts\n    import exports.deck\n    import json\n")
     assert function_imports(sample) == {"report", "exports.deck"}
+
+
+def test_every_url_and_session_key_is_named_once():
+    """A URL parameter or session-state key is spelt in `report.keys` and nowhere else in the
+    app: pages and dashboard modules use its name (issue 13, "one place for URL keys")."""
+    from report import keys
+
+    spelt = {value for name, value in vars(keys).items() if name.isupper() and isinstance(value, str)}
+    sources = [path for folder in ("dashboard", "pages", "report", "cli", "exports") for path in (ROOT / folder).glob("*.py")]
+    sources.append(ROOT / "app.py")
+    found = []
+    for path in sources:
+        if path.name == "keys.py" and path.parent.name == "report":
+            continue
+        text = path.read_text(encoding="utf-8")
+        found += [f"{path.relative_to(ROOT)}: {value!r}" for value in spelt if f'"{value}"' in text or f"'{value}'" in text]
+    assert not found, found

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
+from report import keys
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,7 @@ def test_cells_get_no_tests():
 def test_weighting_is_off_by_default_and_shown_on_request():
     at = open_page("pages/erfaringer.py")
     assert not any("Vektet (95 % KI)" in df.value.columns for df in at.dataframe)
-    at.toggle(key="vekting").set_value(True).run()
+    at.toggle(key=keys.WEIGHTING_KEY).set_value(True).run()
     assert not at.exception
     weighted = at.dataframe[-1].value
     assert "Vektet (95 % KI)" in weighted.columns and "Uvektet" in weighted.columns

@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from analysis.template import write_template
 from conftest import FIXTURES, ROOT, tiny_frames
 from corpus import EXPECTED, as_read, upload_of
+from report import keys
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SCHOOL = FIXTURES / "school"
@@ -102,7 +103,7 @@ def test_template_filled_and_uploaded_is_shown_on_every_page():
     visit(at, "pages/oversikt.py")
     assert {m.label: m.value for m in at.metric}["Svarte"] == "12"
     visit(at, "pages/utforsk.py")
-    assert set(at.selectbox(key="sporsmal").options) >= {
+    assert set(at.selectbox(key=keys.EXPLORE_ITEM_KEY).options) >= {
         "Gevinster", "Tettere samarbeid", "Innen hvilke områder bør kommunene samarbeide tettere?: Helse"}
     assert at.multiselect(key="kommune").options == ["Kommune A", "Kommune B"]
 
@@ -172,7 +173,7 @@ def test_a_section_the_survey_lacks_says_so():
     visit(at, "pages/erfaringer.py")
     assert any("ingen seksjon «erfaringer»" in as_read(i.value) and "trivsel" in i.value for i in at.info)
     visit(at, "pages/utforsk.py")
-    assert {"Trives på jobb", "Kanaler: Skole-app"} <= set(at.selectbox(key="sporsmal").options), "every section in Utforsk"
+    assert {"Trives på jobb", "Kanaler: Skole-app"} <= set(at.selectbox(key=keys.EXPLORE_ITEM_KEY).options), "every section in Utforsk"
 
 
 def test_sav_upload_reports_guesses_and_offers_the_workbook(tmp_path):
@@ -191,7 +192,7 @@ def test_sav_upload_reports_guesses_and_offers_the_workbook(tmp_path):
     assert [b for b in at.get("download_button") if "arbeidsbok" in b.proto.label]
     use(at)
     visit(at, "pages/utforsk.py")
-    assert at.selectbox(key="sporsmal").options == ["tilfreds"]
+    assert at.selectbox(key=keys.EXPLORE_ITEM_KEY).options == ["tilfreds"]
 
 
 def test_an_upload_is_not_another_sessions_data():
@@ -297,7 +298,7 @@ def test_one_file_with_a_round_column_as_the_docs_say():
             frame.to_excel(writer, sheet_name=name, index=False)
     at = use(upload(start(), {"to_runder.xlsx": buffer.getvalue()}))
     visit(at, "pages/utvikling.py")
-    assert at.radio(key="inndeling").value == ("rolle",), "the round is not the default grouping"
+    assert at.radio(key=keys.BREAKDOWN_KEY).value == ("rolle",), "the round is not the default grouping"
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert [trace["name"] for trace in chart["data"] if trace["type"] == "bar"] == ["2022", "2024"]
 

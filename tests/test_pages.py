@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from analysis.formatting import NBSP
 from conftest import ROOT
 from test_published import match_item
+from report import keys
 
 PAGES = ["pages/oversikt.py", "pages/erfaringer.py", "pages/mulighetsrom.py", "pages/utforsk.py"]
 ROLE_VALUES = ["Administrasjon", "Folkevalgte"]
@@ -100,8 +101,8 @@ def test_every_published_figure_is_on_its_page_with_n_and_interval(pages_by_defa
 
 def test_default_view_is_role_with_the_report_denominator(pages_by_default):
     at = pages_by_default["pages/erfaringer.py"]
-    assert at.radio(key="inndeling").value == ("rolle",)
-    assert at.radio(key="nevner").value == "report"
+    assert at.radio(key=keys.BREAKDOWN_KEY).value == ("rolle",)
+    assert at.radio(key=keys.DENOMINATOR_KEY).value == "report"
     assert "Alle som svarte" in title(charts(at)[0])
 
 
@@ -119,7 +120,7 @@ def test_municipality_filter_changes_the_numbers(pages_by_default, page):
 
 def test_role_filter_and_breakdown_change_the_chart():
     at = open_page("pages/erfaringer.py")
-    at.radio(key="inndeling").set_value(("kommune", "rolle")).run()
+    at.radio(key=keys.BREAKDOWN_KEY).set_value(("kommune", "rolle")).run()
     first = bars(charts(at)[0])
     assert [trace["name"] for trace in first] == ROLE_VALUES
     assert list(first[0]["y"]) == ["Grong", "Lierne", "Namsskogan", "Røyrvik"]
@@ -132,9 +133,9 @@ def test_link_restores_the_view():
               "visning": "Hele svarfordelingen"}
     at = open_page("pages/erfaringer.py", **params)
     assert at.multiselect(key="kommune").value == ["Grong", "Lierne"]
-    assert at.radio(key="inndeling").value == ("kommune", "rolle")
-    assert at.radio(key="nevner").value == "substantive"
-    assert at.radio(key="visning").value == "distribution"
+    assert at.radio(key=keys.BREAKDOWN_KEY).value == ("kommune", "rolle")
+    assert at.radio(key=keys.DENOMINATOR_KEY).value == "substantive"
+    assert at.radio(key=keys.DISPLAY_KEY).value == "distribution"
     chart = charts(at)[0]
     assert any(trace.get("xaxis") == "x2" for trace in bars(chart))  # "vet ikke" and blanks apart
     groups = {label.split("<br>")[0] for trace in bars(chart) for label in trace["y"]}
@@ -146,7 +147,7 @@ def test_link_restores_the_view():
 def test_explorer_link_restores_the_question(bundled):
     item = bundled.items["utfordring_styring"]
     at = open_page("pages/utforsk.py", sporsmal=item.label, inndeling="Kommune")
-    assert at.selectbox(key="sporsmal").value == item.id
+    assert at.selectbox(key=keys.EXPLORE_ITEM_KEY).value == item.id
     chart = charts(at)[0]
     assert "Styring og kontroll" in title(chart)
     assert list(bars(chart)[0]["y"]) == ["Grong", "Lierne", "Namsskogan", "Røyrvik"]
@@ -155,11 +156,11 @@ def test_explorer_link_restores_the_question(bundled):
 @pytest.mark.parametrize("params, widget, expected", [
     ({"kommune": "Oslo"}, ("multiselect", "kommune"), []),
     ({"kommune": ["Grong", "Oslo"]}, ("multiselect", "kommune"), ["Grong"]),
-    ({"inndeling": "tull"}, ("radio", "inndeling"), ("rolle",)),
-    ({"visning": "3d"}, ("radio", "visning"), "share"),
-    ({"nevner": "alle"}, ("radio", "nevner"), "report"),
-    ({"fokus": "Trondheim"}, ("selectbox", "fokus"), None),
-    ({"lang": "Deutsch"}, ("selectbox", "lang"), "nb"),
+    ({"inndeling": "tull"}, ("radio", keys.BREAKDOWN_KEY), ("rolle",)),
+    ({"visning": "3d"}, ("radio", keys.DISPLAY_KEY), "share"),
+    ({"nevner": "alle"}, ("radio", keys.DENOMINATOR_KEY), "report"),
+    ({"fokus": "Trondheim"}, ("selectbox", keys.FOCUS_KEY), None),
+    ({"lang": "Deutsch"}, ("selectbox", keys.LANGUAGE_KEY), "nb"),
 ])
 def test_bad_link_values_fall_back_with_a_notice(params, widget, expected):
     at = open_page(**params)  # the notice comes with the first run, on whatever page the link opens
@@ -174,9 +175,9 @@ def test_bad_link_values_fall_back_with_a_notice(params, widget, expected):
 
 def test_bad_explorer_question_falls_back_with_a_notice(bundled):
     at = open_page()
-    at.query_params["sporsmal"] = "Finnes ikke"
+    at.query_params[keys.EXPLORE_ITEM_KEY] = "Finnes ikke"
     at.switch_page("pages/utforsk.py").run()
-    assert at.selectbox(key="sporsmal").value == bundled.ordered_items()[0].id
+    assert at.selectbox(key=keys.EXPLORE_ITEM_KEY).value == bundled.ordered_items()[0].id
     assert any("Finnes ikke" in notice for notice in link_notices(at))
 
 
@@ -216,9 +217,9 @@ def test_english_interface():
 
 def test_language_switch_keeps_the_view_and_gives_no_notice():
     at = open_page("pages/erfaringer.py", inndeling="Kommune")
-    at.selectbox(key="lang").set_value("en").run()
+    at.selectbox(key=keys.LANGUAGE_KEY).set_value("en").run()
     assert not at.exception
-    assert at.radio(key="inndeling").value == ("kommune",)
+    assert at.radio(key=keys.BREAKDOWN_KEY).value == ("kommune",)
     assert at.title[0].value == "Experiences"
     assert not link_notices(at)
 

@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.i18n import LANGUAGES
 from conftest import ROOT
+from report import keys
 
 
 def _start(**params) -> AppTest:
@@ -20,5 +21,5 @@ def _start(**params) -> AppTest:
 def test_language_code_and_label_both_open_english():
     for value in ("en", LANGUAGES["en"]):
         at = _start(lang=value)
-        assert at.selectbox(key="lang").value == "en", value
-    assert _start(lang="nb").selectbox(key="lang").value == "nb"
+        assert at.selectbox(key=keys.LANGUAGE_KEY).value == "en", value
+    assert _start(lang="nb").selectbox(key=keys.LANGUAGE_KEY).value == "nb"

@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from workshop.store import WorkshopStore
 from conftest import FIXTURES, ROOT
+from report import keys
 
 PIN = "2468"
 APP = str(ROOT / "app.py")
@@ -100,7 +101,7 @@ def test_prioriteringer_sector_filter_hides_areas_but_keeps_ranks(published_orde
     expected = [(row["rank"], row["area_nb"]) for row in published_order if row["sector"] == sector]
     at = open_page("pages/prioriteringer.py")
     lines_before = [s for s in figure(at)["layout"]["shapes"]]
-    at.multiselect(key="sektor").set_value([sector]).run()
+    at.multiselect(key=keys.SECTOR_KEY).set_value([sector]).run()
     assert list(zip(table_column(at, "Rang"), table_column(at, "Område"))) == expected
     spec = figure(at)
     assert [trace["name"] for trace in spec["data"]] == [sector]
@@ -109,7 +110,7 @@ def test_prioriteringer_sector_filter_hides_areas_but_keeps_ranks(published_orde
 
 def test_prioriteringer_absolute_split_and_english():
     at = open_page("pages/prioriteringer.py", lang="English")
-    at.radio(key="kvadrant").set_value("scale").run()
+    at.radio(key=keys.SPLIT_PARAM).set_value("scale").run()
     spec = figure(at)
     assert {shape.get("x0") for shape in spec["layout"]["shapes"]} >= {5.5}
     assert "Easy to implement and high potential" in [a["text"].replace("<br>", " ") for a in spec["layout"]["annotations"]]
@@ -264,7 +265,7 @@ def live(workshop_env):
 
 
 def as_group(at: AppTest, group: str) -> AppTest:
-    at.selectbox(key="gruppe").select(group)
+    at.selectbox(key=keys.GROUP_PARAM).select(group)
     return at.run()
 
 
@@ -442,7 +443,7 @@ def test_a_closed_session_is_shown_like_the_bundled_workshop(workshop_env, live)
     assert not any(s.key == "okt" for s in at.selectbox)  # nothing closed yet: no choice
     workshop_env.close_session(PIN, live.name)
     at = open_page("pages/prioriteringer.py")
-    at.selectbox(key="okt").select(live.name).run()
+    at.selectbox(key=keys.SOURCE_PARAM).select(live.name).run()
     assert table_column(at, "Område") == ["Vei", "Skole", "Vann"]
     assert not any("Rekonstruerte poeng" in w.value for w in at.warning)
     assert "«Kveld»" in figure(at)["layout"]["title"]["text"]
