@@ -5,7 +5,8 @@ Data flow: `intake` (every file) → `load` (validation) → `Survey` (`codebook
 (counts, shares, intervals from `stats`) → `protect` (small-group suppression) → the
 presentation layer (`report`), the CLI and the exports.
 
-- `intake`      — the one door for every file: size and format checks, CSV and SPSS import, rounds.
+- `intake`      — the one door for every file: size and format checks, CSV and SPSS import, rounds,
+                 and the readers of trusted files.
 - `xlsx_reader` — a workbook's parts and sheets checked as a stream before python-calamine reads them.
 - `sandbox`     — the limited worker process that parses an upload.
 - `survey_wire` — the survey the worker sends back, as JSON and raw integers.
@@ -21,6 +22,7 @@ presentation layer (`report`), the CLI and the exports.
 - `stats`       — intervals, exact tests, power.
 - `protect`     — primary and secondary suppression.
 - `audit`       — the attacker's linear system and integer programs that prove the suppression.
+- `audit_report` — the whole survey's published pattern audited count by count (`audit_survey`).
 - `compare`     — declared comparison families and their tests.
 - `weighting`   — the post-stratification sensitivity view and a survey's own weights.
 - `numeric`     — numeric items: n, mean, median, SD, a t-interval; Welch comparisons.

@@ -33,7 +33,8 @@ import pandas as pd
 
 from analysis import settings
 from analysis.codebook import Survey
-from analysis.load import BUNDLED_WORKBOOK, SHEETS, build_survey, formula_problems, survey_from_sheets
+from analysis.load import (BUNDLED_WORKBOOK, SHEETS, Source, build_survey, formula_problems, source_bytes, source_name,
+                           survey_from_sheets)
 from analysis.problems import Problem, SurveyError
 from analysis.sandbox import parse_in_worker
 from analysis.xlsx_reader import MB, Refused, XlsxLimits, check_cells, limit_problem
@@ -112,7 +113,7 @@ def read_upload(files: Mapping[str, bytes], limits: Limits | None = None, *, tru
         return None, problems
     if trusted:
         return parse_upload(files, limits)
-    return parse_in_worker(files, limits)
+    return parse_in_worker(files, limits, parse_upload)
 
 
 def read_paths(paths: Sequence[str | Path], limits: Limits | None = None) -> tuple[Survey | None, list[Problem]]:
@@ -472,3 +473,50 @@ def infer_codebook(frame: pd.DataFrame, meta) -> tuple[pd.DataFrame, pd.DataFram
                                 params={"kind": row["kind"]}))
         rows.append(row)
     return pd.DataFrame(rows), pd.DataFrame(columns), warnings
+
+
+def read_workbook(source: Source, required: tuple[str, ...], optional: tuple[str, ...] = (), name: str | None = None):
+    """A trusted workbook's documented sheets (the workshop's, the bundled survey's), through the
+    same checks as an upload (`analysis.xlsx_reader`): `(Workbook, problems)`, or `(None, problems)`."""
+    try:
+        data = source_bytes(source, name)
+        workbook = read_xlsx(data, Limits.from_settings().xlsx(), required, optional)
+    except SurveyError as err:
+        return None, err.problems
+    except Refused as refused:
+        return None, refused.problems
+    return workbook, workbook.problems
+
+
+def load_workbook(source: Source = BUNDLED_WORKBOOK, name: str | None = None) -> Survey:
+    """Load a *trusted* workbook (the bundled one, a test's own) in this process, through the one
+    intake (`analysis.intake.read_upload`); raise SurveyError listing every problem. Uploads and
+    files named on the command line go through the same intake in a worker process."""
+    survey, problems = validate_workbook(source, name)
+    if survey is None:
+        raise SurveyError(problems, source_name(source, name))
+    return survey
+
+
+def validate_workbook(source: Source, name: str | None = None) -> tuple[Survey | None, list[Problem]]:
+    """Check a trusted workbook in this process; return the survey (None if there are errors) and all problems."""
+    label = source_name(source, name)
+    try:
+        data = source_bytes(source, name)
+    except SurveyError as err:
+        return None, err.problems
+    return read_upload({label: data}, trusted=True)
+
+
+def load_csv(responses: Source, codebook: Source, meta: Source | None = None, name: str | None = None) -> Survey:
+    """Load trusted responses and codebook CSV files (UTF-8), with optional key/value meta CSV,
+    through the one intake in this process."""
+    label = source_name(responses, name)
+    files = {"responses.csv": source_bytes(responses), "codebook.csv": source_bytes(codebook)}
+    if meta is not None:
+        files["meta.csv"] = source_bytes(meta)
+    survey, problems = read_upload(files, trusted=True)
+    if survey is None:
+        raise SurveyError(problems, label)
+    survey.source = label
+    return survey

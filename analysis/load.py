@@ -37,6 +37,7 @@ from analysis.codebook import (
     Survey,
 )
 from analysis.problems import Problem, SurveyError
+from analysis.xlsx_reader import column_letter
 
 Source = Union[str, os.PathLike, bytes, BinaryIO]
 
@@ -95,22 +96,6 @@ def source_bytes(source: Source, name: str | None = None) -> bytes:
     return _as_bytes(source)
 
 
-def read_workbook(source: Source, required: tuple[str, ...], optional: tuple[str, ...] = (), name: str | None = None):
-    """A trusted workbook's documented sheets (the workshop's, the bundled survey's), through the
-    same checks as an upload (`analysis.xlsx_reader`): `(Workbook, problems)`, or `(None, problems)`."""
-    from analysis.intake import Limits
-    from analysis.xlsx_reader import Refused, read
-
-    try:
-        data = source_bytes(source, name)
-        workbook = read(data, Limits.from_settings().xlsx(), required, optional)
-    except SurveyError as err:
-        return None, err.problems
-    except Refused as refused:
-        return None, refused.problems
-    return workbook, workbook.problems
-
-
 def _as_bytes(source: bytes | BinaryIO) -> bytes:
     if isinstance(source, bytes):
         return source
@@ -129,8 +114,6 @@ def frame_with_header(raw: pd.DataFrame, sheet: str | None = None) -> tuple[pd.D
     without name or data is spreadsheet noise and dropped silently."""
     if raw.empty:
         return pd.DataFrame(), []
-    from analysis.xlsx_reader import column_letter
-
     problems: list[Problem] = []
     header = [(cell_text(v) or "").strip() for v in raw.iloc[0].tolist()]
     body = raw.iloc[1:].reset_index(drop=True)
@@ -164,28 +147,6 @@ def _frame_with_header(raw: pd.DataFrame) -> pd.DataFrame:
     return frame_with_header(raw)[0]
 
 
-def load_workbook(source: Source = BUNDLED_WORKBOOK, name: str | None = None) -> Survey:
-    """Load a *trusted* workbook (the bundled one, a test's own) in this process, through the one
-    intake (`analysis.intake.read_upload`); raise SurveyError listing every problem. Uploads and
-    files named on the command line go through the same intake in a worker process."""
-    survey, problems = validate_workbook(source, name)
-    if survey is None:
-        raise SurveyError(problems, source_name(source, name))
-    return survey
-
-
-def validate_workbook(source: Source, name: str | None = None) -> tuple[Survey | None, list[Problem]]:
-    """Check a trusted workbook in this process; return the survey (None if there are errors) and all problems."""
-    from analysis.intake import read_upload
-
-    label = source_name(source, name)
-    try:
-        data = source_bytes(source, name)
-    except SurveyError as err:
-        return None, err.problems
-    return read_upload({label: data}, trusted=True)
-
-
 def formula_problems(sheets: dict[str, pd.DataFrame], formulas: dict[str, list[tuple[int, int, str]]]) -> list[Problem]:
     """A problem for each formula cell (readers return a formula's cached value, often nothing,
     which would silently turn a formula into a blank answer), named by its column's header."""
@@ -210,22 +171,6 @@ def survey_from_sheets(sheets: dict[str, pd.DataFrame], label: str, extra_proble
     problems += found
     meta_problems, meta = _read_meta(meta_frame)
     return build_survey(responses, codebook, meta, label, extra_problems=problems + meta_problems)
-
-
-def load_csv(responses: Source, codebook: Source, meta: Source | None = None, name: str | None = None) -> Survey:
-    """Load trusted responses and codebook CSV files (UTF-8), with optional key/value meta CSV,
-    through the one intake in this process."""
-    from analysis.intake import read_upload
-
-    label = source_name(responses, name)
-    files = {"responses.csv": source_bytes(responses), "codebook.csv": source_bytes(codebook)}
-    if meta is not None:
-        files["meta.csv"] = source_bytes(meta)
-    survey, problems = read_upload(files, trusted=True)
-    if survey is None:
-        raise SurveyError(problems, label)
-    survey.source = label
-    return survey
 
 
 def _read_meta(frame: pd.DataFrame) -> tuple[list[Problem], dict[str, str]]:

@@ -1,6 +1,6 @@
 """Untrusted bytes are parsed in a worker process with hard limits, never in the caller.
 
-`parse_in_worker(files, limits)` runs `analysis.intake.parse_upload` in a fresh child process
+`parse_in_worker(files, limits, parse)` runs `parse` (`analysis.intake.parse_upload`) in a fresh child process
 and returns its survey or problems. The child
 
 - lives for one upload only, so its CPU limit and its memory are its own;
@@ -112,7 +112,7 @@ def _vm_size() -> int:
     return 0
 
 
-def _child(connection, files: dict[str, bytes], limits) -> None:
+def _child(connection, files: dict[str, bytes], limits, parse) -> None:
     """The worker: limits first, then parse, then one reply."""
     import resource
 
@@ -120,10 +120,8 @@ def _child(connection, files: dict[str, bytes], limits) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = int(limits.worker_cpu_seconds)
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    from analysis.intake import parse_upload
-
     try:
-        survey, problems = parse_upload(files, limits)
+        survey, problems = parse(files, limits)
         reply = survey_wire.encode(survey, problems)
     except MemoryError:
         reply = survey_wire.encode(None, [limit_problem("worker_memory", "SURVEY_WORKER_MEMORY_MB",
@@ -132,12 +130,13 @@ def _child(connection, files: dict[str, bytes], limits) -> None:
     connection.close()
 
 
-def parse_in_worker(files: dict[str, bytes], limits, method: str | None = None) -> tuple[Any, list[Problem]]:
-    """`parse_upload(files, limits)` in a limited child process (see the module docstring);
+def parse_in_worker(files: dict[str, bytes], limits, parse, method: str | None = None) -> tuple[Any, list[Problem]]:
+    """`parse(files, limits)` — the intake's `parse_upload`, passed in so this module needs no
+    import of the intake that starts it — in a limited child process (see the module docstring);
     `method` (`fork` / `forkserver`) overrides how it is started (`start_method()`)."""
     context = _context(method)
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, files, limits), daemon=True, name="survey-upload")
+    process = context.Process(target=_child, args=(sender, files, limits, parse), daemon=True, name="survey-upload")
     started = time.monotonic()
     try:
         process.start()

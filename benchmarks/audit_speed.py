@@ -2,7 +2,7 @@
 
 For each survey, CPU seconds of: the pattern of every item (`analysis.protect.plan_suppression`)
 with cold caches; the same again (cached, what every later table of a view pays); the exact
-audit of that pattern (`analysis.audit.audit_survey`: every count of every hidden cell decided
+audit of that pattern (`analysis.audit_report.audit_survey`: every count of every hidden cell decided
 by moves or HiGHS); and, side by side as the baseline, counting every table the pattern serves
 (`headline_table` for every combination of breakdowns). CPU time, not wall time: the machines
 here are shared, and OpenBLAS threads would otherwise count as the audit's.
@@ -30,8 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analysis.aggregate import headline_table  # noqa: E402
-from analysis.audit import audit_survey  # noqa: E402
-from analysis.load import BUNDLED_WORKBOOK, load_workbook  # noqa: E402
+from analysis.audit_report import audit_survey  # noqa: E402
+from analysis.load import BUNDLED_WORKBOOK  # noqa: E402
+from analysis.intake import load_workbook  # noqa: E402
 from analysis.protect import clear_caches, plan_suppression  # noqa: E402
 from scripts import cell_surveys  # noqa: E402
 

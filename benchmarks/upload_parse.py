@@ -76,11 +76,11 @@ def in_process(files: dict[str, bytes], limits: Limits) -> None:
 
 
 def server_worker(files: dict[str, bytes], limits: Limits) -> None:
-    _loaded(*sandbox.parse_in_worker(files, limits, method="forkserver"))
+    _loaded(*sandbox.parse_in_worker(files, limits, parse_upload, method="forkserver"))
 
 
 def cli_worker(files: dict[str, bytes], limits: Limits) -> None:
-    _loaded(*sandbox.parse_in_worker(files, limits, method="fork"))
+    _loaded(*sandbox.parse_in_worker(files, limits, parse_upload, method="fork"))
 
 
 def _loaded(survey, problems) -> None:
@@ -146,7 +146,7 @@ def main(argv=None) -> int:
     limits = Limits(max_bytes=500 * 1024 * 1024, max_rows=2_000_000)
     bundled = {"survey_raw.xlsx": BUNDLED_WORKBOOK.read_bytes()}
     # The server starts its forkserver at once (app.py); so does this run, before measuring.
-    sandbox.parse_in_worker(bundled, limits, method="forkserver")
+    sandbox.parse_in_worker(bundled, limits, parse_upload, method="forkserver")
     print(f"Benchmark 3 — one upload, median seconds of {args.repeat} interleaved rounds")
     print(f"{'file':28s} {'MB':>5s} {'bare':>6s} {'process':>8s} {'server':>7s} {'cli':>6s} "
           f"{'server−process':>15s} {'server/process':>15s} {'cli−process':>12s}")

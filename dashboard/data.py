@@ -22,7 +22,8 @@ import pandas as pd
 import streamlit as st
 
 from analysis.codebook import Survey
-from analysis.load import BUNDLED_WORKBOOK, load_workbook
+from analysis.load import BUNDLED_WORKBOOK
+from analysis.intake import load_workbook
 from report import numbers
 from report.view import Query, View
 

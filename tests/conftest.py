@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.load import BUNDLED_WORKBOOK, load_workbook
+from analysis.load import BUNDLED_WORKBOOK
+from analysis.intake import load_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -20,17 +20,6 @@ from tree import PACKAGES, ROOT, source_files
 
 #: (file, imported module) → why that import sits inside a function. Nothing else may.
 FUNCTION_IMPORTS = {
-    ("analysis/audit.py", "analysis.protect"):
-        "cycle: the audit report checks protect's plan, protect builds on the audit's kernels "
-        "(declared in .importlinter; goes when audit.py's report part is its own module)",
-    ("analysis/load.py", "analysis.intake"):
-        "cycle: load's convenience readers (`validate_workbook`, `load_csv`, `read_workbook`) go "
-        "through the intake, which builds on load (declared in .importlinter)",
-    ("analysis/load.py", "analysis.xlsx_reader"):
-        "kept beside the intake import above until load.py's readers move to intake.py",
-    ("analysis/sandbox.py", "analysis.intake"):
-        "the worker process runs the intake's parser; the intake starts the worker (declared in "
-        ".importlinter)",
     ("analysis/intake.py", "analysis.rounds"):
         "several rounds are rare: the worker that parses an upload does not load the rounds "
         "module (and through it protect and the audit's solver) for one file",

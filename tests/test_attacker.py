@@ -287,7 +287,7 @@ def read_command_line(path: Path, tmp: Path, monkeypatch) -> tuple[Universe, Pub
 def read_page_distributions(path: Path, publication: Publication) -> None:
     """Beyond the command line, the pages show the answer distribution of every breakdown
     (Utforsk, display "distribution"); read through `report.numbers`, as the pages do."""
-    from analysis.load import load_workbook
+    from analysis.intake import load_workbook
     from report.numbers import distribution_rows
     from report.view import Query
 
@@ -491,7 +491,7 @@ def read_functions(path: Path, k: int) -> tuple[Universe, Publication]:
     """What `summary`, `compare` and the distribution deck print, from the functions they call."""
     from analysis.aggregate import distribution_table, headline_table
     from analysis.compare import compare_groups
-    from analysis.load import load_workbook
+    from analysis.intake import load_workbook
     from analysis.protect import protect_distribution, protect_headline
 
     survey = load_workbook(path)

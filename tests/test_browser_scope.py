@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.load import BUNDLED_WORKBOOK, load_workbook
+from analysis.load import BUNDLED_WORKBOOK
+from analysis.intake import load_workbook
 from browser_support import CHART, EXCEPTION, MAIN, open_app, wait_for_idle
 
 pytestmark = pytest.mark.browser

@@ -207,7 +207,7 @@ def test_cli_compare_suppressed_contrast_prints_no_numbers(tiny_path, capsys):
 def test_any_breakdown_is_a_family_and_large_groups_get_the_asymptotic_test(tmp_path):
     from scripts import cell_surveys
 
-    from analysis.load import load_workbook
+    from analysis.intake import load_workbook
 
     survey = load_workbook(cell_surveys.write(tmp_path / "four.xlsx", cell_surveys.four_breakdowns(rows=3000, items=3)))
     assert "utdanning" in family_names(survey)

@@ -266,7 +266,7 @@ def test_section_addresses_are_ascii_and_unique():
 
 
 def test_survey_written_back_as_a_workbook_loads_the_same():
-    from analysis.load import validate_workbook
+    from analysis.intake import validate_workbook
     from analysis.template import survey_workbook
     from analysis.intake import read_upload
 

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import tiny_frames, write_workbook
-from analysis.load import load_workbook as load_survey
+from analysis.intake import load_workbook as load_survey
 from report import charts, tables
 from report.numbers import SurveyNumbers
 from report.view import view_for

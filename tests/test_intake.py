@@ -14,7 +14,8 @@ import pytest
 from analysis import sandbox, survey_wire
 from analysis.aggregate import headline_table
 from analysis.intake import Limits, parse_upload, read_upload
-from analysis.load import BUNDLED_WORKBOOK, load_workbook
+from analysis.load import BUNDLED_WORKBOOK
+from analysis.intake import load_workbook
 from analysis.problems import Problem
 from analysis.template import write_template
 from conftest import tiny_frames, write_workbook
@@ -114,8 +115,8 @@ def test_a_multi_threaded_process_never_forks_a_worker():
     try:
         assert sandbox.start_method() == "forkserver"
         with pytest.raises(ValueError):
-            sandbox.parse_in_worker({"x.xlsx": b"PK"}, Limits(), method="fork")
-        survey, problems = sandbox.parse_in_worker({"survey_raw.xlsx": BUNDLED_WORKBOOK.read_bytes()}, Limits())
+            sandbox.parse_in_worker({"x.xlsx": b"PK"}, Limits(), parse_upload, method="fork")
+        survey, problems = sandbox.parse_in_worker({"survey_raw.xlsx": BUNDLED_WORKBOOK.read_bytes()}, Limits(), parse_upload)
         assert survey is not None, problems
     finally:
         stop.set()

@@ -8,7 +8,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from analysis.load import load_csv, load_workbook, validate_workbook
+from analysis.intake import load_csv, load_workbook, validate_workbook
 from analysis.problems import SurveyError
 from conftest import tiny_frames, write_workbook
 

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from scipy.stats import fisher_exact
 
-from analysis.load import load_workbook
+from analysis.intake import load_workbook
 from analysis.rounds import combine_rounds, round_changes, round_coverage
 from conftest import tiny_frames, write_workbook
 

@@ -26,7 +26,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from analysis.aggregate import REST_MARKER, Focus, distribution_table, headline_table
 from cli.main import main
 from analysis.compare import compare_groups
-from analysis.load import load_workbook
+from analysis.intake import load_workbook
 from analysis.protect import (
     PRIMARY,
     SECONDARY,
@@ -574,7 +574,8 @@ def test_a_multi_select_blank_that_every_option_hides_is_protected_jointly(bundl
     blank sits in the shown Grong × Administrasjon cell, so the 14 in Lierne skipped the question
     0 times. Over all options at once (`audit_question`) that is found; the shipped pattern
     leaves the attacker two or more values (an interval from HiGHS on the joint program)."""
-    from analysis.audit import Context, audit_question, audit_survey, every_blank
+    from analysis.audit import Context, audit_question, every_blank
+    from analysis.audit_report import audit_survey
     from analysis.protect import protect_item
 
     options = [o.id for o in next(iter(bundled.question_groups().values()))]

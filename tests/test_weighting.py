@@ -14,7 +14,7 @@ from analysis.weighting import (
     weighting_note,
 )
 from conftest import write_workbook
-from analysis.load import load_workbook
+from analysis.intake import load_workbook
 from test_suppression import small_cell_frames
 
 

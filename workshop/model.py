@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.i18n import t
-from analysis.load import Source, _frame_with_header, cell_text, read_workbook, source_name, spreadsheet_row
+from analysis.load import Source, _frame_with_header, cell_text, source_name, spreadsheet_row
+from analysis.intake import read_workbook
 from analysis.problems import Problem, SurveyError
 from analysis import settings
 
