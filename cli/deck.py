@@ -22,7 +22,7 @@ from cli.common import DENOMINATOR_HELP, CliError, load
 from exports.deck import build_deck
 from report import charts, labels
 from report.numbers import SurveyNumbers
-from report.view import view_for
+from report.view import unit_and_group, view_for
 
 OVERVIEW = "oversikt"  # the respondents chart of page Oversikt; the other sections are the codebook's
 DISPLAYS = ("share", "distribution")
@@ -80,7 +80,7 @@ def _filters(survey, specs: list[str] | None) -> dict[str, list[str]]:
 def cmd_deck(args: argparse.Namespace) -> int:
     language = args.language
     survey = load(args.file)
-    unit = next(iter(survey.breakdowns))
+    unit = unit_and_group(survey)[0]
     filters = _filters(survey, args.filter)
     if args.municipality:
         filters.setdefault(unit, [])

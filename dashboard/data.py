@@ -25,7 +25,7 @@ from analysis.codebook import Survey
 from analysis.load import BUNDLED_WORKBOOK
 from analysis.intake import load_workbook
 from report import numbers
-from report.view import Query, View
+from report.view import Query, View, unit_and_group
 
 from report.keys import SOURCE_STATE_KEY
 
@@ -121,5 +121,5 @@ def respondents(view: View) -> pd.DataFrame:
     totals, under the whole survey's suppression pattern; rows outside the filter are left out
     (a total over a filtered breakdown would include the groups filtered away)."""
     survey = current_survey()
-    by = tuple(survey.breakdowns)[:2]
+    by = unit_and_group(survey)
     return numbers.within_selection(_respondents(current_source().key, by, view.language, survey), view.query(), by)

@@ -104,13 +104,19 @@ def page() -> tuple[Survey, View]:
     return data.current_survey(), st.session_state[VIEW_KEY]
 
 
+def reconstructed_warning(title: str, text: str) -> None:
+    """The note that what is shown is reconstructed (the survey's answers, the workshop's
+    scores): permanent, bold title first."""
+    st.warning(f"**{title}** {text}", icon=":material/warning:")
+
+
 def banner(survey: Survey, language: str) -> None:
     """The provenance note: permanent (no close button) while reconstructed data are shown;
     for uploaded data, which file they come from."""
     uploaded = upload.source_note(survey, language)
     if survey.reconstructed:  # the bundled text explains the bundled data; an upload's own meta explains it
         text = t("ui.banner.reconstructed_upload" if uploaded else "ui.banner.reconstructed_text", language)
-        st.warning(f"**{t('ui.banner.reconstructed_title', language)}** {text}", icon=":material/warning:")
+        reconstructed_warning(t("ui.banner.reconstructed_title", language), text)
     if uploaded:
         st.info(uploaded, icon=":material/upload_file:")
     with st.expander(t("ui.banner.more", language), icon=":material/info:"):

@@ -27,7 +27,7 @@ from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from report.strings import markdown_t, t
 from analysis.safe_text import markdown
 from report.labels import breakdown_label
-from report.view import DISPLAYS, View, breakdown_options, default_breakdown, view_for
+from report.view import DISPLAYS, View, breakdown_options, default_breakdown, unit_and_group, view_for
 
 from report.keys import (BREAKDOWN_KEY, DENOMINATOR_KEY, DISPLAY_KEY, EXPLORE_ITEM_KEY, FOCUS_KEY, LANGUAGE_KEY,
                          NOTICES_KEY, PRESENTATION_PARAM, SECTOR_KEY, SLIDE_PARAM, TOGGLE_KEY)
@@ -139,7 +139,7 @@ def sidebar(survey: Survey, survey_filters: bool = True) -> View:
     if not survey_filters:
         return view_for(survey, language=language)
     names = list(survey.breakdowns)
-    unit = names[0]
+    unit = unit_and_group(survey)[0]
 
     filters_box.subheader(t("ui.sidebar.filters", language))
     filters = []

@@ -29,6 +29,7 @@ from workshop.store import Access, SessionInfo, WorkshopError, WorkshopStore, da
 from dashboard import layout, state
 from dashboard.downloads import download
 from report import tables
+from report.labels import joined
 from report.keys import CODE_PARAM, PIN_STATE, SECTOR_KEY, SOURCE_PARAM, SPLIT_PARAM
 from report.charts import WORKSHOP, Chart, Matrix, Slot, build
 from report.figures import SCREEN, Style
@@ -130,7 +131,7 @@ def format_date(iso: str, language: str) -> str:
 def subtitle(*parts: str) -> str:
     """A workshop chart's second line, parts joined by " · ". Not `report.charts.subtitle`: the survey's
     sidebar filters do not apply to workshop scores, so they are not named here."""
-    return " · ".join(part for part in parts if part)
+    return joined(parts)
 
 
 # ------------------------------------------------------------------------------ links
@@ -215,7 +216,7 @@ def reconstructed_note(workshop: Workshop, language: str) -> None:
     if not workshop.reconstructed:
         return
     text = t("ui.workshop.reconstructed_text", language, date=format_date(workshop.meta.get("date", ""), language))
-    st.warning(f"**{t('ui.workshop.reconstructed_title', language)}** {text}", icon=":material/warning:")
+    layout.reconstructed_warning(t("ui.workshop.reconstructed_title", language), text)
     with st.expander(t("ui.workshop.provenance", language), icon=":material/info:"):
         st.markdown(workshop.text("provenance", language))
         st.markdown(f"**{t('ui.banner.assumptions', language)}**")

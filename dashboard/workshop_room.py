@@ -33,6 +33,7 @@ from dashboard import workshop_pages as wp
 from report.workshop_figures import label_colour, matrix_figure, sector_colours
 from exports.join_sheet import address_of, qr_data_uri
 
+from report.labels import joined
 from report.keys import DEVICE_PARAM, DEVICE_STATE_KEY, QR_PARAM
 PROJECTOR_HEIGHT = 940  # px of the matrix on the presenter page at 1080 px (header above it)
 PRESENTATION_HEIGHT = 860  # … under presentation mode's Previous / Next bar
@@ -147,7 +148,7 @@ def live_line(status: pd.DataFrame, info: SessionInfo, language: str) -> tuple[s
     last = status["submitted_at"].max()
     when = t("ui.workshop.last_at", language, time=wp.local_time(last, language, seconds=False)) if pd.notna(last) else ""
     state_text = t("ui.workshop.final" if not info.is_open else "ui.workshop.open_now", language)
-    return line, " · ".join(part for part in (state_text, when) if part)
+    return line, joined((state_text, when))
 
 
 def ranking_html(table: pd.DataFrame, language: str) -> str:

@@ -25,7 +25,7 @@ from report.strings import t
 from report import tables, theme
 from report.charts import Chart
 from report.figures import SLIDE
-from report.labels import GROUP_SEPARATOR
+from report.labels import joined
 from exports.images import figure_image
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
@@ -59,7 +59,7 @@ def number_lines(frame: pd.DataFrame, language: str) -> list[str]:
     lines = [f"{column}: {shown[column].iloc[0]}" for column in constant]
     for index in range(len(frame)):
         row = shown.iloc[index]
-        label = GROUP_SEPARATOR.join(str(row[c]) for c in varying if str(row[c])) or (str(row[columns[0]]) if columns else "")
+        label = joined([str(row[c]) for c in varying]) or (str(row[columns[0]]) if columns else "")
         if note in shown.columns and str(row[note]).strip():
             lines.append(f"{label}: {row[note]}")
             continue

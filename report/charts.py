@@ -30,10 +30,9 @@ from report.strings import t
 from analysis.protect import suppression_note
 from report import figures, tables, theme
 from report.figures import SCREEN, Style
-from report.view import DISTRIBUTION, View
+from report.view import DISTRIBUTION, View, unit_and_group
 from report.workshop_figures import matrix_figure, ranking_frame
 from report import labels
-from report.labels import GROUP_SEPARATOR
 
 ITEM, TOP, ALL, RESPONDENTS, ROUNDS, WORKSHOP = "item", "top", "all", "respondents", "rounds", "workshop"
 GROUP_COLUMN = "_gruppe"  # the groups of one round as one label, so a chart has groups down and rounds across
@@ -114,7 +113,7 @@ class Slot:
 def selection_text(view: View) -> str:
     """"Utvalg: Grong, Lierne · Folkevalgte" for the active filters ("" when everyone is in)."""
     parts = [", ".join(values) for _, values in view.query().selection]
-    return t("ui.chart.selection", view.language, selection=" · ".join(parts)) if parts else ""
+    return t("ui.chart.selection", view.language, selection=labels.joined(parts)) if parts else ""
 
 
 def scope_line(survey: Survey, view: View, what: str) -> str:
@@ -125,12 +124,12 @@ def scope_line(survey: Survey, view: View, what: str) -> str:
     if not parts:
         return ""
     return t(f"ui.scope.{what}", view.language, n=format_number(len(survey.responses), view.language),
-             selection=GROUP_SEPARATOR.join(parts))
+             selection=labels.joined(parts))
 
 
 def subtitle(view: View, *parts: str) -> str:
     """A chart's second line: what is measured, then the selection, joined by " · "."""
-    return " · ".join(part for part in (*parts, selection_text(view)) if part)
+    return labels.joined((*parts, selection_text(view)))
 
 
 def denominator_text(view: View) -> str:
@@ -174,7 +173,7 @@ def bases_text(rows: pd.DataFrame, by: Sequence[str], language: str, min_n: int,
             seen[label] = f"{label}: {suppression_note(status if isinstance(status, str) else 'primary', min_n, language)}"
         else:
             seen[label] = f"{label} {format_number(value, language)}"
-    return t("ui.export.bases", language, groups=" · ".join(seen.values())) if seen else ""
+    return t("ui.export.bases", language, groups=labels.joined(seen.values())) if seen else ""
 
 
 def suppression_notes(rows: pd.DataFrame, min_n: int, language: str) -> list[str]:
@@ -192,7 +191,7 @@ def _chart(survey: Survey, view: View, *, key: str, title: str, subtitle_text: s
     language = view.language
     bases = bases_text(rows, by, language, min_n, count)
     provenance = provenance_note(survey, language)
-    footer = " · ".join(part for part in (bases, base_note, provenance) if part)
+    footer = labels.joined((bases, base_note, provenance))
     notes = (subtitle_text, bases, *suppression_notes(rows, min_n, language),
              t("ui.export.threshold", language, k=min_n), provenance)
     return Chart(key=key, title=title, subtitle=subtitle_text, frame=frame, footer=footer,
@@ -287,7 +286,7 @@ def _respondents_chart(survey: Survey, view: View, numbers: Numbers, style: Styl
     """Who answered: respondents per unit × group (municipality × role) under the survey's
     suppression; the table adds invited and response rate, with totals."""
     language, min_n = view.language, numbers.threshold(survey)
-    by = tuple(survey.breakdowns)[:2]
+    by = unit_and_group(survey)
     cells_and_totals = numbers.respondents(view)
     cells = cells_and_totals[cells_and_totals["cell"]]
     names = [labels.breakdown_label(survey, column, language).lower() for column in by]
@@ -344,7 +343,7 @@ def _workshop_chart(table: pd.DataFrame, *, key: str, title: str, subtitle_text:
     scored = int((table["groups"] > 0).sum())
     groups = int(table["groups"].max()) if len(table) else 0
     bases = t("ui.export.workshop_bases", language, groups=groups, areas=scored)
-    footer = " · ".join(part for part in (bases, provenance) if part)
+    footer = labels.joined((bases, provenance))
     return Chart(key=key, title=title, subtitle=subtitle_text, frame=ranking_frame(shown, language), footer=footer,
                  notes=tuple(note for note in (subtitle_text, bases, provenance) if note), draw=draw, style=style,
                  wide=True)

@@ -17,9 +17,15 @@ from report.strings import NB, t
 GROUP_SEPARATOR = " · "
 
 
+def joined(parts: Sequence[str]) -> str:
+    """Parts of one line joined by the one separator (" · "), empty parts left out: a group's
+    label, a chart's subtitle, its footer, a selection."""
+    return GROUP_SEPARATOR.join(str(part) for part in parts if part)
+
+
 def group_label(row: Mapping, by: Sequence[str], total_label: str) -> str:
     """"Grong · Administrasjon" for a row of a table grouped by `by`; the total label when ungrouped."""
-    return GROUP_SEPARATOR.join(str(row[column]) for column in by) if by else total_label
+    return GROUP_SEPARATOR.join(str(row[column]) for column in by) if by else total_label  # blanks kept: a position
 
 
 def group_labels(table: pd.DataFrame, by: Sequence[str], language: str) -> list[str]:

@@ -19,7 +19,7 @@ from report.strings import t
 from analysis.overview import respondents_table
 from analysis.protect import protect_distribution, protect_headline
 from report.labels import labelled
-from report.view import Query, View
+from report.view import Query, View, unit_and_group
 
 TOP_OPTIONS = 5  # options per municipality in the report's multi-select charts
 
@@ -121,6 +121,6 @@ class SurveyNumbers:
         return top_per_unit(self.options(view, question, (view.unit,)), view.unit, n)
 
     def respondents(self, view: View) -> pd.DataFrame:
-        by = tuple(self.survey.breakdowns)[:2]
+        by = unit_and_group(self.survey)
         table = self._kept(("respondents", by, view.language), lambda: respondent_rows(self.survey, by, view.language))
         return within_selection(table, view.query(), by)

@@ -66,10 +66,17 @@ class View:
         return Query(selection, by, focus, self.denominator, self.language)
 
 
+def unit_and_group(survey: Survey) -> tuple[str, ...]:
+    """The survey's unit and group: its first breakdown is the unit (municipality: what a focus
+    compares, what the top options are per), its second the group (role: the report's
+    comparison). One or two names; the one place this rule is written."""
+    return tuple(survey.breakdowns)[:2]
+
+
 def breakdown_options(survey: Survey) -> list[tuple[str, ...]]:
     """Total, the group (role), the unit (municipality), unit × group, then other breakdowns."""
     names = list(survey.breakdowns)
-    unit, group = names[0], (names[1] if len(names) > 1 else None)
+    unit, group = (*unit_and_group(survey), None)[:2]
     options: list[tuple[str, ...]] = [()]
     if group:
         options.append((group,))
@@ -82,8 +89,8 @@ def breakdown_options(survey: Survey) -> list[tuple[str, ...]]:
 
 def default_breakdown(survey: Survey) -> tuple[str, ...]:
     """The report's comparison: the second breakdown (role) if there is one."""
-    names = list(survey.breakdowns)
-    return (names[1],) if len(names) > 1 else (names[0],)
+    pair = unit_and_group(survey)
+    return pair[1:] or pair[:1]
 
 
 def view_for(survey: Survey, *, language: str = DEFAULT_LANGUAGE, filters: Mapping[str, Sequence[str]] | None = None,
@@ -100,5 +107,5 @@ def view_for(survey: Survey, *, language: str = DEFAULT_LANGUAGE, filters: Mappi
         language=language,
         filters=tuple((column, tuple(chosen.get(column) or ())) for column in survey.breakdowns),
         breakdown=default_breakdown(survey) if breakdown is None else tuple(breakdown),
-        focus=focus, unit=next(iter(survey.breakdowns)), display=display, denominator=denominator,
+        focus=focus, unit=unit_and_group(survey)[0], display=display, denominator=denominator,
     )
