@@ -6,7 +6,7 @@ from analysis.formatting import format_number, format_share
 from report.strings import t
 from analysis.overview import response_summary
 from analysis.safe_text import markdown
-from report import charts
+from report import charts, numbers
 from dashboard import data, layout
 
 survey, view = layout.page()
@@ -14,13 +14,16 @@ language, min_n = view.language, data.threshold(survey)
 layout.page_title("oversikt", language)
 downloads = st.container()
 
-summary = response_summary(survey)
+# The tiles follow the selection when its invited and answered can be summed from shown rows;
+# otherwise they count the whole survey and the scope line says so.
+chosen = numbers.selection_summary(survey, view, data.respondents(view))
+summary = chosen or response_summary(survey)
 st.subheader(markdown(survey.meta_text("title", language)))
 invited, answered, rate = st.columns(3)
 invited.metric(t("ui.overview.invited", language), format_number(summary["invited"], language) or "–")
 answered.metric(t("ui.overview.answered", language), format_number(summary["answered"], language))
 rate.metric(t("ui.overview.response_rate", language), format_share(summary["response_rate"], language) or "–")
-scope = charts.scope_line(survey, view, "tiles")
+scope = charts.selection_text(view) if chosen else charts.scope_line(survey, view, "tiles")
 if scope:
     st.caption(markdown(scope))
 

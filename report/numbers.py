@@ -78,6 +78,31 @@ def respondent_rows(survey: Survey, by: Sequence[str], language: str) -> pd.Data
     return respondents_table(survey, tuple(by), threshold(survey), t("group.total", language))
 
 
+def selection_summary(survey: Survey, view: View, respondents: pd.DataFrame) -> dict | None:
+    """Oversikt's tiles — `invited`, `answered`, `response_rate` — for the view's selection, summed
+    from the protected respondents rows (`respondent_rows` within the selection): the chosen
+    values' margins (or cells, when both unit and group are filtered). None when there is no
+    selection or the rows cannot tell: a filter on a breakdown beyond unit and group, a chosen
+    row hidden or missing, or invited unknown for one of them — then the tiles count the whole
+    survey and say so (`report.charts.scope_line`)."""
+    selection = dict(view.query().selection)
+    by = unit_and_group(survey)
+    if not selection or any(column not in by for column in selection):
+        return None
+    total = t("group.total", view.language)
+    keep = pd.Series(True, index=respondents.index)
+    for column in by:
+        keep &= respondents[column].isin(selection[column]) if column in selection else respondents[column] == total
+    rows = respondents[keep]
+    expected = 1
+    for values in selection.values():
+        expected *= len(values)
+    if len(rows) != expected or rows["suppressed"].any() or rows["invited"].isna().any():
+        return None
+    invited, answered = int(rows["invited"].sum()), int(rows["respondents"].sum())
+    return {"invited": invited, "answered": answered, "response_rate": answered / invited if invited else None}
+
+
 def within_selection(table: pd.DataFrame, query: Query, by: Sequence[str]) -> pd.DataFrame:
     """Rows of a respondents table inside the query's filter (a total over a filtered breakdown
     would include the groups filtered away, so those rows go too)."""

@@ -3,8 +3,9 @@
 A person who picks Røyrvik in the sidebar and walks through the menu (Chromium):
 - every survey chart carries the selection (its subtitle names Røyrvik; its numbers come from
   the filtered survey) — the respondents chart of Oversikt counts Røyrvik's answers only;
-- the tiles of Oversikt, the tests under a section and the Data page count the whole survey
-  and carry the one line that says so, with the whole survey's number of answers;
+- the tiles of Oversikt count Røyrvik (invited from the meta sheet's counts per cell);
+- the tests under a section and the Data page count the whole survey and carry the one line
+  that says so, with the whole survey's number of answers;
 - the workshop pages (Prioriteringer, the facilitator's page) draw no survey filters, and the
   room's pages (phone, projector) no sidebar at all.
 The expected numbers are counted here from the bundled workbook, not taken from the app.
@@ -16,6 +17,7 @@ import pytest
 
 from analysis.load import BUNDLED_WORKBOOK
 from analysis.intake import load_workbook
+from analysis.formatting import format_share
 from browser_support import CHART, EXCEPTION, MAIN, open_app, wait_for_idle
 
 pytestmark = pytest.mark.browser
@@ -23,6 +25,7 @@ pytestmark = pytest.mark.browser
 SURVEY = load_workbook(BUNDLED_WORKBOOK)
 ALL = len(SURVEY.responses)
 ROYRVIK = int((SURVEY.responses["kommune"] == "Røyrvik").sum())
+ROYRVIK_INVITED = sum(int(value) for key, value in SURVEY.meta.items() if key.startswith("invited_Røyrvik_"))
 SIDEBAR = '[data-testid="stSidebar"]'
 FILTER = f'{SIDEBAR} [data-testid="stMultiSelect"]'
 CAPTIONS = f'{MAIN} [data-testid="stCaptionContainer"]'
@@ -51,10 +54,14 @@ def test_section_charts_follow_and_the_tests_state_their_scope(app_server, page,
     assert "(Røyrvik) gjelder figurene" in captions(page)
 
 
-def test_overview_tiles_state_their_scope_and_the_chart_counts_royrvik(app_server, page):
+def test_overview_tiles_and_chart_count_royrvik(app_server, page):
     open_app(page, f"{app_server}/oversikt?kommune=R%C3%B8yrvik")
     assert page.locator(EXCEPTION).count() == 0
-    assert f"Tallene gjelder hele undersøkelsen ({ALL} svar)" in captions(page)
+    # The meta sheet has invited per municipality × role, so the tiles follow the selection.
+    tiles = page.locator(f'{MAIN} [data-testid="stMetricValue"]').all_inner_texts()
+    assert tiles[:3] == [str(ROYRVIK_INVITED), str(ROYRVIK), format_share(ROYRVIK / ROYRVIK_INVITED, "nb")]
+    assert "Utvalg: Røyrvik" in captions(page)
+    assert "hele undersøkelsen" not in captions(page)
     assert_charts_follow(page)
     bars = page.evaluate("s => Array.from(document.querySelector(s)._fullData)"
                          ".map(t => [Array.from(t.x || []), Array.from(t.y || [])])", CHART)

@@ -97,3 +97,24 @@ def test_styled_keeps_a_tall_chart_on_one_screen(tiny):
     figure = charts.section_charts(tiny, view, "erfaringer", numbers)[0].drawn(figures.PRESENTATION)
     assert figure.layout.height <= figures.PRESENTATION.max_height
     assert 0 < figure.layout.legend.y < 1
+
+
+def test_overview_tiles_follow_the_selection_when_the_rows_tell(bundled):
+    """Invited and answered of the chosen municipalities, summed from the meta sheet's invited
+    per cell and the responses (counted here, not by the code under test)."""
+    from report.numbers import selection_summary
+
+    numbers = SurveyNumbers(bundled)
+    responses = bundled.responses
+    for chosen in (["Røyrvik"], ["Grong", "Lierne"]):
+        view = view_for(bundled, filters={"kommune": chosen})
+        invited = sum(int(value) for key, value in bundled.meta.items()
+                      if key.startswith("invited_") and key.split("_")[1] in chosen)
+        answered = int(responses["kommune"].isin(chosen).sum())
+        assert selection_summary(bundled, view, numbers.respondents(view)) == {
+            "invited": invited, "answered": answered, "response_rate": answered / invited}
+    # No selection, or rows that do not tell (a hidden cell): the whole survey's tiles and a scope line.
+    assert selection_summary(bundled, view_for(bundled), numbers.respondents(view_for(bundled))) is None
+    strict = view_for(bundled, filters={"kommune": ["Røyrvik"], "rolle": ["Folkevalgte"]})
+    rows = numbers.respondents(strict).assign(suppressed=True)
+    assert selection_summary(bundled, strict, rows) is None
