@@ -99,26 +99,35 @@ def compare_groups(
     min_n: int | None = None,
     alpha: float = ALPHA,
     language: str = "nb",
+    selection: dict[str, Sequence[str]] | None = None,
 ) -> pd.DataFrame:
     """One row per item and contrast of a declared family, tests adjusted within the family.
 
     `pct_*` and `diff_*` are in percent / percentage points (diff = a − b), `ordinal_effect`
     the probability that a random answer in group a lies higher on the scale than one in
     group b (ties count half; 0.5 = no shift). `min_n` can only raise the owner's threshold.
-    Pass the whole survey: the families are declared for it, not for a filtered part.
+    Pass the whole survey: the families are declared for it, not for a filtered part. With a
+    `selection` ({breakdown: values}, not on the family's own breakdown) the tests are within
+    those respondents ("the roles within Røyrvik"), their rows hidden by the whole survey's
+    suppression pattern for that selection, exactly as the charts of the same view.
     """
     threshold = min_group_size(survey, min_n)
     breakdown = family_breakdown(survey, family)
+    selection = {column: list(values) for column, values in (selection or {}).items() if values} or None
+    if selection and breakdown in selection:
+        raise ValueError(f"a selection on {breakdown!r} changes the family itself; test the whole family instead")
+    counted = survey.filter(**selection) if selection else survey
     item_ids = list(items) if items is not None else headline_item_ids(survey)
     rows: list[dict] = []
     if not item_ids:
         return pd.DataFrame(columns=COLUMNS)
     plan = plan_suppression(survey, threshold, item_ids)
-    for value_a, value_b in family_contrasts(survey, family):
+    for value_a, value_b in family_contrasts(counted, family):
         focus = Focus(breakdown, value_a) if value_b is None else None
-        counts = count_answers(survey, [breakdown], item_ids, focus)
-        table = headline_table(survey, [breakdown], item_ids, denominator, focus, counts=counts)
-        table["suppression"] = headline_status(table, threshold, [breakdown], survey, focus=focus, plan=plan)
+        counts = count_answers(counted, [breakdown], item_ids, focus)
+        table = headline_table(counted, [breakdown], item_ids, denominator, focus, counts=counts)
+        table["suppression"] = headline_status(table, threshold, [breakdown], survey, focus=focus,
+                                               selection=selection, plan=plan)
         raw = counts.groups[breakdown].tolist()
         label = {value: rest_label(survey.meta.get("region"), language) if value == REST_MARKER else value
                  for value in raw}

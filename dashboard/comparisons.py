@@ -30,9 +30,17 @@ from report.keys import WEIGHTING_KEY
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _compare(key: str, family: str, denominator: str, language: str, _survey: Survey) -> pd.DataFrame:
-    """The whole family, every headline item: the correction is over the family, not a page."""
-    return compare_groups(_survey, family, None, denominator, language=language)
+def _compare(key: str, family: str, denominator: str, language: str, selection: tuple, _survey: Survey) -> pd.DataFrame:
+    """The whole family, every headline item: the correction is over the family, not a page;
+    within `selection` ((breakdown, values) pairs) when there is one."""
+    return compare_groups(_survey, family, None, denominator, language=language, selection=dict(selection) or None)
+
+
+def tested_selection(survey: Survey, view: View, family: str) -> tuple:
+    """The view's selection the family's tests can follow: all of it, unless it filters the
+    family's own breakdown (then the tests cover the whole survey and say so)."""
+    selection = view.query().selection
+    return () if any(column == family_breakdown(survey, family) for column, _ in selection) else selection
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -129,12 +137,14 @@ def render(survey: Survey, view: View, items: Sequence[Item]) -> None:
         cells = " × ".join(breakdown_label(survey, b, language) for b in view.breakdown if b in survey.breakdowns).lower()
         st.info(t(message, language, cells=cells), icon=":material/info:")
     else:
-        table = _compare(key, family, view.denominator, language, survey)
+        selection = tested_selection(survey, view, family)
+        table = _compare(key, family, view.denominator, language, selection, survey)
         table = table[table["item_id"].isin(ids)]
         if family == "municipality" and view.focus_spec is not None:
             table = table[table["group_a"] == view.focus]
-        st.caption(markdown(how_to_read(survey, family, language)))
-        scope = charts.scope_line(survey, view, "tests")
+        tested = survey.filter(**{column: list(values) for column, values in selection}) if selection else survey
+        st.caption(markdown(how_to_read(tested, family, language)))
+        scope = charts.selection_text(view) if selection else charts.scope_line(survey, view, "tests")
         if scope:
             st.caption(markdown(scope))
         frame = comparison_frame(table, min_n, language)

@@ -4,8 +4,9 @@ A person who picks Røyrvik in the sidebar and walks through the menu (Chromium)
 - every survey chart carries the selection (its subtitle names Røyrvik; its numbers come from
   the filtered survey) — the respondents chart of Oversikt counts Røyrvik's answers only;
 - the tiles of Oversikt count Røyrvik (invited from the meta sheet's counts per cell);
-- the tests under a section and the Data page count the whole survey and carry the one line
-  that says so, with the whole survey's number of answers;
+- the tests under a section compare the roles within Røyrvik (their note cites Røyrvik's sizes);
+- the Data page counts the whole survey and carries the one line that says so, with the whole
+  survey's number of answers;
 - the workshop pages (Prioriteringer, the facilitator's page) draw no survey filters, and the
   room's pages (phone, projector) no sidebar at all.
 The expected numbers are counted here from the bundled workbook, not taken from the app.
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.browser
 SURVEY = load_workbook(BUNDLED_WORKBOOK)
 ALL = len(SURVEY.responses)
 ROYRVIK = int((SURVEY.responses["kommune"] == "Røyrvik").sum())
+ROYRVIK_ADMIN = int(((SURVEY.responses["kommune"] == "Røyrvik") & (SURVEY.responses["rolle"] == "Administrasjon")).sum())
 ROYRVIK_INVITED = sum(int(value) for key, value in SURVEY.meta.items() if key.startswith("invited_Røyrvik_"))
 SIDEBAR = '[data-testid="stSidebar"]'
 FILTER = f'{SIDEBAR} [data-testid="stMultiSelect"]'
@@ -46,12 +48,14 @@ def assert_charts_follow(page) -> None:
 
 
 @pytest.mark.parametrize("path", ["erfaringer", "mulighetsrom"])
-def test_section_charts_follow_and_the_tests_state_their_scope(app_server, page, path):
+def test_section_charts_and_tests_follow_royrvik(app_server, page, path):
     open_app(page, f"{app_server}/{path}?kommune=R%C3%B8yrvik")
     assert page.locator(EXCEPTION).count() == 0
     assert_charts_follow(page)
-    assert f"Testene gjelder alle {ALL} svar" in captions(page)
-    assert "(Røyrvik) gjelder figurene" in captions(page)
+    # The roles are tested within Røyrvik: the note cites Røyrvik's own group sizes.
+    assert f"med {ROYRVIK_ADMIN} svar fra Administrasjon og {ROYRVIK - ROYRVIK_ADMIN} fra Folkevalgte" in captions(page)
+    assert "Utvalg: Røyrvik" in captions(page)
+    assert "Testene gjelder alle" not in captions(page)
 
 
 def test_overview_tiles_and_chart_count_royrvik(app_server, page):
@@ -111,4 +115,5 @@ def test_scope_lines_in_english(app_server, page):
     open_app(page, f"{app_server}/erfaringer?lang=English&kommune=R%C3%B8yrvik")
     assert page.locator(EXCEPTION).count() == 0
     assert_charts_follow(page)
-    assert f"The tests cover all {ALL} answers" in captions(page)
+    assert f"with {ROYRVIK_ADMIN} answers from Administrasjon" in captions(page)
+    assert "The tests cover all" not in captions(page)

@@ -117,6 +117,19 @@ def test_a_contrast_with_a_hidden_group_prints_no_numbers(tiny):
     assert shown["p_adjusted"].to_numpy(dtype=float) == pytest.approx(bh_by_hand(shown["p_value"].to_numpy(dtype=float)))
 
 
+def test_role_tests_within_a_chosen_municipality(tiny):
+    """With Kommune = Aby the roles are tested within Aby (what the page's charts show)."""
+    q1 = compare_groups(tiny, "role", selection={"kommune": ["Aby"]}).set_index("item_id").loc["q1"]
+    # Aby's Adm: R1 stor, R2 svært stor → 2 of 2; Aby's Pol: R3 stor, R4 DK → 1 of 2.
+    assert (q1["n_a"], q1["k_a"], q1["n_b"], q1["k_b"]) == (2, 2, 2, 1)
+    assert q1["p_value"] == pytest.approx(fisher_exact([[2, 0], [1, 1]]).pvalue)
+    # Under the whole survey's pattern for that selection: groups of two are hidden at 3.
+    hidden = compare_groups(tiny, "role", min_n=3, selection={"kommune": ["Aby"]})
+    assert hidden["suppressed"].all() and hidden["n_a"].isna().all()
+    with pytest.raises(ValueError):
+        compare_groups(tiny, "municipality", selection={"kommune": ["Aby"]})
+
+
 def test_bundled_role_family_covers_every_headline_item(bundled, bundled_role):
     assert list(bundled_role["item_id"]) == headline_item_ids(bundled)
     assert len(bundled_role) == 13

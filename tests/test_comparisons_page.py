@@ -55,3 +55,29 @@ def test_weighting_is_off_by_default_and_shown_on_request():
     assert not at.exception
     weighted = at.dataframe[-1].value
     assert "Vektet (95 % KI)" in weighted.columns and "Uvektet" in weighted.columns
+
+
+def test_the_tests_follow_the_chosen_municipality(bundled):
+    """Kommune = Røyrvik: the roles are tested within Røyrvik — each shown share is Røyrvik's
+    administrators' own (counted here from the responses), and no line says "all 93"."""
+    from analysis.formatting import format_pct
+    from analysis.stats import pct_half_up
+
+    at = open_page("pages/erfaringer.py", kommune="Røyrvik")
+    frame = at.dataframe[-1].value
+    assert not any("Testene gjelder alle" in c.value for c in at.caption)
+    captions = [c.value.replace("\\", "") for c in at.caption]  # Markdown escapes the colon
+    assert "Utvalg: Røyrvik" in captions
+    responses = bundled.responses[bundled.responses["kommune"] == "Røyrvik"]
+    admin = responses[responses["rolle"] == "Administrasjon"]
+    assert any(f"med {len(admin)} svar fra Administrasjon" in c for c in captions)
+    by_title = {item.title("nb"): item for item in bundled.ordered_items("erfaringer")}
+    checked = 0
+    for record in frame.to_dict("records"):
+        item = by_title[record["Spørsmål"]]
+        answered = admin[item.id].dropna()
+        if record["Første gruppe"].endswith("%"):
+            k = int(answered.isin(item.measure_categories).sum())
+            assert record["Første gruppe"] == format_pct(float(pct_half_up(k, len(answered))), "nb")
+            checked += 1
+    assert checked
