@@ -12,9 +12,16 @@ import numpy as np
 import pandas as pd
 
 from analysis.audit import Context, QuestionAudit, audit_item, audit_question
+from analysis.protect import clear_caches as protect_caches
 from analysis.protect import plan_suppression
 
 _REPORTS: dict[bytes, pd.DataFrame] = {}
+
+
+def clear_caches() -> None:
+    """Forget every cached pattern, table and audit report (a cold start)."""
+    protect_caches()
+    _REPORTS.clear()
 
 
 def _question_audits(survey, plan, min_n: int) -> dict[str, tuple[QuestionAudit, int]]:

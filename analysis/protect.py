@@ -351,12 +351,10 @@ def _table_for(keys: np.ndarray) -> CellTable:
 
 
 def clear_caches() -> None:
-    """Forget every cached pattern and table (for benchmarks that time a cold start)."""
-    from analysis import audit
-
+    """Forget every cached pattern and table (for benchmarks that time a cold start; the
+    audit's reports too: `analysis.audit_report.clear_caches`)."""
     _PLANS.clear()
     _TABLES.clear()
-    audit._REPORTS.clear()
 
 
 def _remember(key: bytes, make):

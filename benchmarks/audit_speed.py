@@ -33,7 +33,8 @@ from analysis.aggregate import headline_table  # noqa: E402
 from analysis.audit_report import audit_survey  # noqa: E402
 from analysis.load import BUNDLED_WORKBOOK  # noqa: E402
 from analysis.intake import load_workbook  # noqa: E402
-from analysis.protect import clear_caches, plan_suppression  # noqa: E402
+from analysis.audit_report import clear_caches  # noqa: E402
+from analysis.protect import plan_suppression  # noqa: E402
 from scripts import cell_surveys  # noqa: E402
 
 THRESHOLD = 5

@@ -23,9 +23,6 @@ FUNCTION_IMPORTS = {
     ("analysis/intake.py", "analysis.rounds"):
         "several rounds are rare: the worker that parses an upload does not load the rounds "
         "module (and through it protect and the audit's solver) for one file",
-    ("analysis/protect.py", "analysis.audit"):
-        "the audit module under its own name, for the proof functions (protect.py also imports "
-        "names from it at the top)",
     ("analysis/protect.py", "analysis.i18n"):
         "the words of a suppression note, looked up only when one is shown",
 }

@@ -581,18 +581,18 @@ def test_the_attacker_finds_a_multi_select_blank_that_options_protected_alone_le
     question were protected on its own, as if every group's blank were public, then at k = 10
     the attacker — linking the options by their one blank — pins a blank count of a cell that
     every option hides. (The product's own pattern passes `test_bundled_survey` at k = 10.)"""
-    from analysis import protect
+    from analysis import audit_report, protect
     from analysis.audit import Context, every_blank
 
     def alone(table, options, min_n):
         return [protect.protect_item(Context(table, counts, min_n, every_blank(table))) for counts in options]
 
-    protect.clear_caches()
+    audit_report.clear_caches()
     monkeypatch.setattr(protect, "_protect_question", alone)
     try:
         universe, publication = read_functions(BUNDLED_WORKBOOK, 10)
     finally:
-        protect.clear_caches()
+        audit_report.clear_caches()
     findings = attack(universe, publication)
     options = set(next(iter(universe.questions.values())))
     assert any(f.split()[0] in options and f.endswith(f"count {BLANK} = 0") for f in findings), findings
