@@ -19,10 +19,6 @@ from analysis.aggregate import DENOMINATORS
 from report.strings import t
 from analysis.load import BUNDLED_WORKBOOK
 from cli.common import DENOMINATOR_HELP, CliError, load
-from exports.deck import build_deck
-from report import charts, labels
-from report.numbers import SurveyNumbers
-from report.view import view_for
 
 OVERVIEW = "oversikt"  # the respondents chart of page Oversikt; the other sections are the codebook's
 DISPLAYS = ("share", "distribution")
@@ -78,6 +74,12 @@ def _filters(survey, specs: list[str] | None) -> dict[str, list[str]]:
 
 
 def cmd_deck(args: argparse.Namespace) -> int:
+    # Imported here: the other commands do not pay for pptx and Plotly (benchmark 8).
+    from exports.deck import build_deck
+    from report import charts, labels
+    from report.numbers import SurveyNumbers
+    from report.view import view_for
+
     language = args.language
     survey = load(args.file)
     unit = next(iter(survey.breakdowns))
