@@ -436,10 +436,14 @@ def integer_kernel(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if pivots:
         kernel[pivots] = -reduced[: len(pivots)][:, free]
     # Fundamental circuits of a 0/1 matrix have small rational entries: scale each to integers.
+    # Most are integral already (scale 1): only the others are tried against every scale.
     scales = np.arange(1, _MAX_DENOMINATOR + 1, dtype=float)
-    scaled = kernel[:, :, None] * scales[None, None, :]
-    near = (np.abs(scaled - np.round(scaled)) < 1e-6).all(axis=0)  # columns × scales
-    first = np.where(near.any(axis=1), near.argmax(axis=1), -1)
+    first = np.where((np.abs(kernel - np.round(kernel)) < 1e-6).all(axis=0), 0, -1)
+    rest = np.flatnonzero(first < 0)
+    if len(rest):
+        scaled = kernel[:, rest, None] * scales[None, None, 1:]
+        near = (np.abs(scaled - np.round(scaled)) < 1e-6).all(axis=0)  # columns × scales 2…
+        first[rest] = np.where(near.any(axis=1), near.argmax(axis=1) + 1, -1)
     integral = first >= 0
     if integral.any():
         columns = np.flatnonzero(integral)

@@ -34,10 +34,10 @@ HIDDEN = ("n", "mean", "median", "sd", "ci_low", "ci_high", "n_effective")
 
 
 def _t_quantile(df) -> np.ndarray:
-    from scipy.stats import t as student
+    from scipy.special import stdtrit  # Student's t quantile; scipy.stats costs ~0.8 s to import
 
     df = np.asarray(df, dtype=float)
-    return np.where(df > 0, student.ppf(0.975, np.where(df > 0, df, 1)), np.nan)
+    return np.where(df > 0, stdtrit(np.where(df > 0, df, 1), 0.975), np.nan)
 
 
 def _status(survey: Survey, item: Item, by: Sequence[str], groups: pd.DataFrame, answered: np.ndarray,

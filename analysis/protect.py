@@ -183,7 +183,9 @@ def _prune(context: Context, added: list[tuple[str, int]], hidden_cells: np.ndar
 
 def _box_costs(context: Context, candidates: np.ndarray, hidden_cells, hidden_margins, cell_cost, margin_cost):
     boxes = context.table.boxes
-    return (boxes.cells[candidates].astype(np.int64) @ (cell_cost * ~hidden_cells)
+    # A box's cells as its padded corner list (−1 → the appended 0): a few corners, not every cell.
+    shown_cost = np.append(cell_cost * ~hidden_cells, 0)
+    return (shown_cost[boxes.corners[candidates]].sum(axis=1)
             + boxes.margins[candidates].astype(np.int64) @ (margin_cost * ~hidden_margins))
 
 

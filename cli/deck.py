@@ -19,9 +19,6 @@ from analysis.aggregate import DENOMINATORS
 from report.strings import t
 from analysis.load import BUNDLED_WORKBOOK
 from cli.common import DENOMINATOR_HELP, CliError, load
-from exports.deck import build_deck
-from report import charts, labels
-from report.numbers import SurveyNumbers
 from report.view import unit_and_group, view_for
 
 OVERVIEW = "oversikt"  # the respondents chart of page Oversikt; the other sections are the codebook's
@@ -78,6 +75,11 @@ def _filters(survey, specs: list[str] | None) -> dict[str, list[str]]:
 
 
 def cmd_deck(args: argparse.Namespace) -> int:
+    # Imported here: the other commands do not pay for pptx and Plotly (benchmark 8).
+    from exports.deck import build_deck
+    from report import charts, labels
+    from report.numbers import SurveyNumbers
+
     language = args.language
     survey = load(args.file)
     unit = unit_and_group(survey)[0]

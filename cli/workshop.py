@@ -16,7 +16,6 @@ import pandas as pd
 
 from analysis.formatting import format_number
 from report.strings import t
-from workshop.store import WorkshopError, WorkshopStore
 from workshop.model import Workshop, bundled_workshop_path, classify_quadrants, load_workshop
 
 #: Fields of every output row, in order; the first seven are the documented minimum.
@@ -72,6 +71,8 @@ def _table(records: list[dict], language: str) -> str:
 def cmd_workshop(args: argparse.Namespace) -> int:
     language = args.language
     if args.session:
+        from workshop.store import WorkshopError, WorkshopStore  # SQLAlchemy only for a live session
+
         try:
             with WorkshopStore() as store:
                 workshop = store.workshop(args.session)

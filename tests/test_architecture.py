@@ -25,6 +25,11 @@ FUNCTION_IMPORTS = {
         "module (and through it protect and the audit's solver) for one file",
     ("analysis/protect.py", "analysis.i18n"):
         "the words of a suppression note, looked up only when one is shown",
+    **{("cli/deck.py", module): "every command's process imports every command module: `summary` and "
+       "`compare` do not pay for pptx and Plotly (≈0.3 s each run, benchmark 8)"
+       for module in ("exports.deck", "report", "report.numbers")},
+    ("cli/workshop.py", "workshop.store"):
+        "SQLAlchemy (≈0.2 s) only for `workshop --session`, not for every other command (benchmark 8)",
 }
 
 
