@@ -36,6 +36,7 @@ from report import labels
 from report.labels import GROUP_SEPARATOR
 
 ITEM, TOP, ALL, RESPONDENTS, WORKSHOP = "item", "top", "all", "respondents", "workshop"
+NUMERIC = "numeric"  # a numeric item: mean, median, 95 % interval per group
 
 
 class Numbers(Protocol):
@@ -47,6 +48,7 @@ class Numbers(Protocol):
     def options(self, view: View, question: str, by: Sequence[str]) -> pd.DataFrame: ...
     def top_options_per_unit(self, view: View, question: str) -> pd.DataFrame: ...
     def respondents(self, view: View) -> pd.DataFrame: ...
+    def numeric(self, view: View, items: Sequence[str]) -> pd.DataFrame: ...
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ class Slot:
     """A chart of a page before it is drawn: what it shows and where it stands."""
 
     key: str
-    kind: str  # ITEM, TOP (top options per unit), ALL (every option), RESPONDENTS
+    kind: str  # ITEM, TOP (top options per unit), ALL (every option), RESPONDENTS, NUMERIC
     subsection: str = ""
     item: str = ""  # ITEM: the item's id
     batch: tuple[str, ...] = ()  # ITEM: the items counted in one pass with it (its subsection's)
@@ -225,6 +227,27 @@ def item_chart(survey: Survey, view: View, item: Item, table: pd.DataFrame, *, m
                   subsection=subsection, wide=view.display == DISTRIBUTION)
 
 
+def numeric_chart(survey: Survey, view: View, item: Item, table: pd.DataFrame, *, min_n: int, style: Style = SCREEN,
+                  title_width: int | None = None, subsection: str = "") -> Chart:
+    """A numeric item (age, hours, income): per group its mean with the 95 % interval, the
+    median, and n; the table adds the SD. `table` holds protected `numbers.numeric_rows` (this
+    item's and maybe more). Either display shows the same chart: a number has no headline share."""
+    language, title = view.language, item.title(view.language)
+    rows = table[table["item_id"] == item.id]
+    text = subtitle(view, t("ui.numeric.subtitle", language))
+    screen = title_width or figures.TITLE_WIDTH
+    colours = theme.breakdown_colours(survey)
+
+    def draw(style: Style) -> go.Figure:
+        return figures.styled(figures.numeric_figure(
+            rows, by=view.by, colours=colours, title=title, subtitle=text, language=language, min_n=min_n,
+            title_width=_width(style, screen)), style)
+
+    return _chart(survey, view, key=f"{item.id}-numeric", title=title, subtitle_text=text,
+                  frame=tables.numeric_frame(rows, view.by, survey, language, min_n), rows=rows, by=view.by,
+                  min_n=min_n, draw=draw, style=style, subsection=subsection)
+
+
 def top_options_chart(survey: Survey, view: View, options: Sequence[Item], top: pd.DataFrame, *, min_n: int,
                       style: Style = SCREEN, subsection: str = "") -> Chart:
     """A multi-select question as the report shows it: the most chosen options per unit
@@ -316,12 +339,15 @@ def section_plan(survey: Survey, section: str) -> list[Slot]:
     """The charts of a codebook section in page order: by subsection, its likert / yes-no items
     (codebook order), then each multi-select question as top options per unit and as all options."""
     items = survey.ordered_items(section)
+    numeric = survey.numeric_items(section)
     questions = survey.question_groups(section)
     slots: list[Slot] = []
-    for subsection in dict.fromkeys(item.subsection for item in items):
+    for subsection in dict.fromkeys(item.subsection for item in [*items, *numeric]):
         scaled = [item for item in items if item.subsection == subsection and item.kind != "multi_select"]
         batch = tuple(item.id for item in scaled)
         slots += [Slot(item.id, ITEM, subsection, item=item.id, batch=batch) for item in scaled]
+        counted = tuple(item.id for item in numeric if item.subsection == subsection)
+        slots += [Slot(f"{item_id}-numeric", NUMERIC, subsection, item=item_id, batch=counted) for item_id in counted]
         for question, options in questions.items():
             if options[0].subsection == subsection:
                 slots += [Slot(f"{options[0].id}-top", TOP, subsection, question=question),
@@ -340,6 +366,9 @@ def build(slot: Slot, survey: Survey, view: View, numbers: Numbers, style: Style
     if slot.kind == ITEM:
         return item_chart(survey, view, survey.items[slot.item], item_rows(view, numbers, slot.batch or (slot.item,)),
                           min_n=min_n, style=style, subsection=slot.subsection)
+    if slot.kind == NUMERIC:
+        return numeric_chart(survey, view, survey.items[slot.item], numbers.numeric(view, slot.batch or (slot.item,)),
+                             min_n=min_n, style=style, subsection=slot.subsection)
     if slot.kind == RESPONDENTS:
         return respondents_chart(survey, view, numbers, style)
     options = survey.question_groups()[slot.question]

@@ -275,6 +275,69 @@ def options_figure(table: pd.DataFrame, *, by: Sequence[str], colours: Colours, 
     return share_bars(bars, title=title, subtitle=subtitle, language=language, legend=bool(by), title_width=title_width)
 
 
+
+# ------------------------------------------------------------------- numeric items
+
+
+def numeric_decimals(values: Sequence[float]) -> int:
+    """Decimals for a numeric item's numbers: one for small values (hours), none for large (income)."""
+    finite = [abs(float(v)) for v in values if not _missing(v)]
+    return 1 if not finite or max(finite) < 1000 else 0
+
+
+def numeric_figure(table: pd.DataFrame, *, by: Sequence[str], colours: Colours, title: str, subtitle: str,
+                   language: str, min_n: int, title_width: int = TITLE_WIDTH) -> go.Figure:
+    """A numeric item (protected `analysis.numeric.numeric_table` rows): per group a box from
+    the 95 % interval's lower to upper bound with the mean as its centre line, the median as a
+    diamond, and right of it the mean and n. A hidden group shows its note, never a number."""
+    total = t("group.total", language)
+    records = table.to_dict("records")
+    names = [as_text(group_label(row, by, total)) for row in records]
+    colour_by = by[-1] if by else None
+    decimals = numeric_decimals([*table["ci_low"], *table["ci_high"], *table["median"]])
+    shown = [(name, row) for name, row in zip(names, records) if not bool(row.get("suppressed"))]
+    values = [v for _, row in shown for v in (row["ci_low"], row["ci_high"], row["median"], row["mean"]) if not _missing(v)]
+    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    span = (high - low) or abs(high) or 1.0
+    left, right = low - 0.08 * span, high + 0.45 * span  # room right of the boxes for the labels
+    number = lambda v: format_number(v, language, decimals)  # noqa: E731
+    traces = [{
+        "type": "box", "orientation": "h", "name": name, "y": [name], "showlegend": False,
+        "q1": [row["ci_low"] if not _missing(row["ci_low"]) else row["mean"]],
+        "median": [row["mean"]],
+        "q3": [row["ci_high"] if not _missing(row["ci_high"]) else row["mean"]],
+        "lowerfence": [row["ci_low"] if not _missing(row["ci_low"]) else row["mean"]],
+        "upperfence": [row["ci_high"] if not _missing(row["ci_high"]) else row["mean"]],
+        "fillcolor": value_colour(colours, colour_by, str(row[colour_by]) if colour_by else ""),
+        "line": {"color": theme.WHISKER_COLOUR, "width": 1.3}, "width": 0.6,
+        "hoverinfo": "skip",
+    } for name, row in shown]
+    traces.append({
+        "type": "scatter", "mode": "markers", "name": t("ui.numeric.median", language), "showlegend": False,
+        "y": [name for name, _ in shown], "x": [row["median"] for _, row in shown],
+        "marker": {"symbol": "diamond-open", "size": 10, "color": theme.TEXT_COLOUR, "line": {"width": 1.6}},
+        "hovertext": [t("ui.numeric.hover", language, mean=number(row["mean"]), low=number(row["ci_low"]),
+                        high=number(row["ci_high"]), median=number(row["median"]), sd=number(row["sd"]),
+                        n=format_number(row["n"], language)) for _, row in shown],
+        "hovertemplate": "%{hovertext}<extra></extra>",
+    })
+    traces.append({
+        "type": "scatter", "mode": "text", "showlegend": False, "hoverinfo": "skip", "cliponaxis": False,
+        "y": names,
+        "x": [left if bool(row.get("suppressed")) else max(v for v in (row["ci_high"], row["median"], row["mean"])
+                                                           if not _missing(v)) for row in records],
+        "text": [hidden_note(row, min_n, language) if bool(row.get("suppressed")) else
+                 t("ui.numeric.label", language, mean=number(row["mean"]), n=format_number(row["n"], language))
+                 for row in records],
+        "textposition": "middle right", "textfont": {"size": 12.5, "color": theme.TEXT_COLOUR},
+    })
+    heading = chart_title(title, subtitle, title_width)
+    layout = base_layout(language, heading, BAR_HEIGHT * len(names) + 30,
+                         xaxis={"range": [left, right], "gridcolor": theme.GRID_COLOUR, "zeroline": False,
+                                "fixedrange": True, "tickformat": f",.{decimals}f"},
+                         yaxis=category_axis(names, ticklabelstandoff=6))
+    return go.Figure(data=traces, layout=layout)
+
 # -------------------------------------------------------------- top options per municipality
 
 

@@ -709,6 +709,32 @@ UI_EN.update({
 })
 
 
+# Numeric items (issue 16): mean with its 95 % interval per group, median, SD.
+UI_NB.update({
+    "ui.numeric.subtitle": "Gjennomsnitt med 95 % KI (t), ◇ median",
+    "ui.numeric.mean": "Gjennomsnitt",
+    "ui.numeric.median": "Median",
+    "ui.numeric.sd": "Standardavvik",
+    "ui.numeric.ci_low": "95 % KI nedre",
+    "ui.numeric.ci_high": "95 % KI øvre",
+    "ui.numeric.label": " <b>{mean}</b>   n = {n}",
+    "ui.numeric.hover": "Gjennomsnitt {mean} (95 % KI {low}–{high})<br>Median {median} · SD {sd} · n = {n}",
+    "ui.numeric.compare_title": "Forskjeller i gjennomsnitt (Welchs t-test)",
+    "ui.numeric.col.diff": "Forskjell i gjennomsnitt (95 % KI)",
+})
+UI_EN.update({
+    "ui.numeric.subtitle": "Mean with 95% CI (t), ◇ median",
+    "ui.numeric.mean": "Mean",
+    "ui.numeric.median": "Median",
+    "ui.numeric.sd": "Standard deviation",
+    "ui.numeric.ci_low": "95% CI low",
+    "ui.numeric.ci_high": "95% CI high",
+    "ui.numeric.label": " <b>{mean}</b>   n = {n}",
+    "ui.numeric.hover": "Mean {mean} (95% CI {low}–{high})<br>Median {median} · SD {sd} · n = {n}",
+    "ui.numeric.compare_title": "Differences in means (Welch's t-test)",
+    "ui.numeric.col.diff": "Difference in means (95% CI)",
+})
+
 #: Every string the upper layers show: the core's and the interface's.
 NB: dict[str, str] = {**i18n.NB, **UI_NB}
 EN: dict[str, str] = {**i18n.EN, **UI_EN}
