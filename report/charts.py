@@ -140,6 +140,27 @@ def cover_lines(survey: Survey, view: View, today: date | None = None) -> list[s
             t("ui.export.made", language, date=(today or date.today()).isoformat()), provenance_note(survey, language)]
 
 
+def howto_text(survey: Survey, language: str, min_n: int) -> str:
+    """Oversikt's "how to read the charts" (Markdown) in the survey's own words: its first scale
+    item's headline measure and answers (the file's text escaped), the threshold in force."""
+    from analysis.safe_text import markdown
+
+    scaled = survey.ordered_items(kinds=("likert",)) or survey.ordered_items(kinds=("likert", "yes_no"))
+    if not scaled:
+        return t("ui.overview.howto", language, k=min_n, measure="", low="", high="", middle="")
+    item = scaled[0]
+    names = answer_labels(item, language)
+
+    def quoted(answers: Sequence[str]) -> str:
+        words = [t("ui.overview.howto_answer", language, answer=markdown(names.get(a, a))) for a in answers]
+        return t("ui.overview.howto_or", language).join([", ".join(words[:-1]), words[-1]] if len(words) > 2 else words)
+
+    low, middle, high = figures.scale_sides(item)
+    return t("ui.overview.howto", language, k=min_n, measure=markdown(labels.measure_label(item, language)),
+             low=quoted(low), high=quoted(high),
+             middle=t("ui.overview.howto_middle", language, middle=markdown(names.get(middle, middle))) if middle else "")
+
+
 def answer_labels(item: Item, language: str) -> dict[str, str]:
     return {category: labels.answer_label(category, language) for category in (*item.categories, BLANK)}
 
