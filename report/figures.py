@@ -211,7 +211,7 @@ def share_bars(bars: Sequence[Bar], *, title: str, subtitle: str, language: str,
             "name": name, "legendgroup": name, "showlegend": False, "offsetgroup": group,
             "y": [bar.category for bar in members],
             "x": [_label_position(bar) for bar in members],
-            "text": [_bar_label(bar, language) for bar in members],
+            "text": [_bar_label(bar, language, grouped) for bar in members],
             "textposition": "middle right", "textfont": {"size": 12.5, "color": theme.TEXT_COLOUR},
             "hoverinfo": "skip", "cliponaxis": False,
         })
@@ -230,9 +230,11 @@ def _label_position(bar: Bar) -> float:
     return bar.high if bar.high is not None else bar.pct
 
 
-def _bar_label(bar: Bar, language: str) -> str:
+def _bar_label(bar: Bar, language: str, grouped: bool = False) -> str:
+    """The value and base right of a bar; a hidden bar's note, naming its group when a category
+    holds several (the notes of one category would otherwise not say whose they are)."""
     if bar.hidden:
-        return bar.note
+        return f" {bar.series}: {bar.note}" if grouped else bar.note
     return f" <b>{format_pct(bar.pct, language)}</b>   n = {format_number(bar.n, language)}"
 
 
@@ -471,6 +473,10 @@ def distribution_figure(table: pd.DataFrame, item: Item, *, by: Sequence[str], t
 
     apart = [(item.dont_know, theme.DONT_KNOW, lambda row: row["category"] == item.dont_know)] if item.dont_know else []
     apart.append((t("ui.answer.blank", language), theme.BLANK, lambda row: bool(row["is_blank"])))
+    apart_max = max((sum(int(row["count"]) for row in rows[group] if match(row)) for _, _, match in apart
+                     for group in shown), default=0)
+    if apart_max == 0:  # nobody said "don't know" or left it blank: no empty count panel
+        apart = []
     for rank, (name, colour, match) in enumerate(apart, start=len(item.categories)):
         marker = {"color": colour, "line": {"width": 0.6, "color": "#FFFFFF"}}
         if colour == theme.BLANK:  # hatched, so a blank never looks like an answer
@@ -497,14 +503,16 @@ def distribution_figure(table: pd.DataFrame, item: Item, *, by: Sequence[str], t
         language, heading, 46 * len(groups) + 30, legend=legend_rows(legend, title_width), bottom=52,
         barmode="relative", bargap=0.32,
         uniformtext={"minsize": 10, "mode": "hide"},  # no shrunken labels in narrow segments
-        xaxis={"domain": [0, 0.79], "range": [-100, 100], "tickvals": ticks, "fixedrange": True,
+        xaxis={"domain": [0, 0.79 if apart else 1], "range": [-100, 100], "tickvals": ticks, "fixedrange": True,
                "ticktext": [format_pct(abs(v), language, 0) for v in ticks], "gridcolor": theme.GRID_COLOUR,
                "zeroline": True, "zerolinecolor": theme.MUTED_TEXT, "zerolinewidth": 1.4},
-        xaxis2={"domain": [0.85, 1], "anchor": "y", "rangemode": "tozero", "tickformat": "d", "nticks": 3,
-                "gridcolor": theme.GRID_COLOUR, "fixedrange": True,
-                "title": {"text": t("ui.chart.count_axis", language), "font": {"size": 11.5}}},
         yaxis=category_axis([tick[g] for g in groups]),
     )
+    if apart:  # whole-number ticks only: a step of at least 1 ("0 1 1" otherwise for a count of 1)
+        layout["xaxis2"] = {"domain": [0.85, 1], "anchor": "y", "range": [0, apart_max * 1.08], "tickmode": "linear",
+                            "tick0": 0, "dtick": max(1, math.ceil(apart_max / 2)), "tickformat": "d",
+                            "gridcolor": theme.GRID_COLOUR, "fixedrange": True,
+                            "title": {"text": t("ui.chart.count_axis", language), "font": {"size": 11.5}}}
     return go.Figure(data=traces, layout=layout)
 
 
@@ -534,12 +542,14 @@ def respondents_figure(table: pd.DataFrame, *, by: Sequence[str], colours: Colou
             "cliponaxis": False, "hovertemplate": "%{x}: %{y}" + extra,
         })
         if (~shown).any():
-            # A short word in the bar's slot, the whole note on hover and in the table: two hidden
-            # groups side by side would otherwise write their sentences over each other.
-            traces.append({"type": "scatter", "mode": "text", "showlegend": False,
+            # A mark in the bar's slot, the whole note on hover and in the table (the subtitle says
+            # why): words — even a short one — of hidden groups side by side run into each other
+            # ("hiddenhidden") once a category holds several groups.
+            traces.append({"type": "scatter", "mode": "markers", "showlegend": False,
                            "offsetgroup": name, "name": name, "x": [texts[v] for v, keep in zip(x, shown) if not keep],
-                           "y": [0] * int((~shown).sum()), "textposition": "top center",
-                           "text": [f"<i>{t('ui.chart.hidden_short', language)}</i>"] * int((~shown).sum()),
+                           "y": [0] * int((~shown).sum()), "cliponaxis": False,
+                           "marker": {"symbol": "circle-x-open", "size": 10, "color": theme.MUTED_TEXT,
+                                      "line": {"width": 1.4}},
                            "hovertext": [hidden_note(row, min_n, language) for row in block[~shown].to_dict("records")],
                            "hovertemplate": "%{x}: %{hovertext}" + extra})
     heading = chart_title(title, subtitle, WIDE_TITLE)

@@ -400,7 +400,7 @@ UI_NB.update({
     "ui.overview.answered": "Svarte",
     "ui.overview.response_rate": "Svarprosent",
     "ui.overview.respondents_title": "Respondenter per {groups}",
-    "ui.overview.respondents_subtitle": "Grupper med færre enn {k} respondenter vises ikke med tall",
+    "ui.overview.respondents_subtitle": "Grupper med færre enn {k} respondenter vises ikke med tall (⊗)",
     "ui.overview.data_title": "Hva dataene er",
     "ui.overview.howto_title": "Slik leser du figurene",
     "ui.overview.howto": (
@@ -503,7 +503,7 @@ UI_EN.update({
     "ui.overview.answered": "Answered",
     "ui.overview.response_rate": "Response rate",
     "ui.overview.respondents_title": "Respondents by {groups}",
-    "ui.overview.respondents_subtitle": "Groups with fewer than {k} respondents are shown without numbers",
+    "ui.overview.respondents_subtitle": "Groups with fewer than {k} respondents are shown without numbers (⊗)",
     "ui.overview.data_title": "What the data are",
     "ui.overview.howto_title": "How to read the charts",
     "ui.overview.howto": (

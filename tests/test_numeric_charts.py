@@ -67,3 +67,11 @@ def test_bokmal_numbers_use_decimal_comma(survey):
     chart = _charts(survey, (), language="nb")[0]
     label = next(trace for trace in chart.figure.data if trace.type == "scatter" and trace.mode == "text").text[0]
     assert "," in label and "." not in label.replace("</b>", "")
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_a_value_that_rounds_to_zero_has_no_sign(language):
+    from analysis.formatting import format_number
+
+    assert format_number(-0.04, language, 1) in ("0,0", "0.0")
+    assert format_number(-0.06, language, 1) in ("\u22120,1", "-0.1")
