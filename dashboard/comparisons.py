@@ -17,7 +17,7 @@ from analysis.codebook import Item, Survey
 from analysis.compare import compare_groups, family_breakdown, how_to_read
 from analysis.formatting import format_number, format_pct
 from analysis.numeric import compare_numeric
-from report.strings import t
+from report.strings import markdown_t, t
 from analysis.protect import suppression_note
 from analysis.safe_text import markdown
 from analysis.weighting import weighted_headline, weighting_available, weighting_note
@@ -157,7 +157,9 @@ def render(survey: Survey, view: View, items: Sequence[Item]) -> None:
     if family is None:
         message = "compare.cells_no_tests" if len(view.breakdown) > 1 else "ui.compare.choose_groups"
         cells = " × ".join(breakdown_label(survey, b, language) for b in view.breakdown if b in survey.breakdowns).lower()
-        st.info(t(message, language, cells=cells), icon=":material/info:")
+        names = ", ".join(breakdown_label(survey, b, language).lower() for b in survey.breakdowns)
+        unit = breakdown_label(survey, view.unit or next(iter(survey.breakdowns)), language).lower()
+        st.info(markdown_t(message, language, cells=cells, breakdowns=names, unit=unit), icon=":material/info:")
     else:
         if numeric:
             _render_numeric(survey, view, family, numeric, min_n, key)

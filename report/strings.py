@@ -17,7 +17,7 @@ UI_EN: dict[str, str] = {}
 
 UI_NB.update({
     "ui.compare.title": "Forskjeller mellom gruppene",
-    "ui.compare.choose_groups": "Velg inndeling etter rolle eller kommune, eller «min kommune mot resten», for å se testene av forskjeller.",
+    "ui.compare.choose_groups": "Del opp etter én av {breakdowns}, eller velg «min {unit} mot resten», for å se testene av forskjeller.",
     "ui.compare.col.question": "Spørsmål",
     "ui.compare.col.contrast": "Sammenligning",
     "ui.compare.col.a": "Første gruppe",
@@ -40,7 +40,7 @@ UI_NB.update({
 
 UI_EN.update({
     "ui.compare.title": "Differences between the groups",
-    "ui.compare.choose_groups": "Group by role or municipality, or choose “my municipality vs the rest”, to see the tests of differences.",
+    "ui.compare.choose_groups": "Split by one of {breakdowns}, or choose “my {unit} vs the rest”, to see the tests of differences.",
     "ui.compare.col.question": "Question",
     "ui.compare.col.contrast": "Comparison",
     "ui.compare.col.a": "First group",

@@ -79,6 +79,8 @@ def test_another_survey_in_english_shows_none_of_the_bundled_wording(app_server,
     page.get_by_role("button", name="Bruk denne undersøkelsen").click()
     page.get_by_text("Opplastede data:").wait_for()
     wait_for_idle(page)
+    split_by = page.locator('[data-testid="stSidebar"] [data-testid="stRadio"]').filter(has_text=t("ui.breakdown.label", "nb"))
+    assert split_by.locator("input:checked").count() == 1  # the new survey's default grouping, chosen
 
     language = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Språk").locator("input")
     language.click()
