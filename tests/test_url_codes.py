@@ -22,3 +22,19 @@ def test_language_code_and_label_both_open_english():
         at = _start(lang=value)
         assert at.selectbox(key="lang").value == "en", value
     assert _start(lang="nb").selectbox(key="lang").value == "nb"
+
+
+def test_breakdown_and_display_codes_and_labels_open_the_same_view():
+    from analysis.load import BUNDLED_WORKBOOK, load_workbook
+    from dashboard.state import BREAKDOWN_KEY, DISPLAY_KEY, breakdown_text
+    from report.strings import t
+    from report.view import DISTRIBUTION, breakdown_code, breakdown_options
+
+    survey = load_workbook(BUNDLED_WORKBOOK)
+    for option in breakdown_options(survey):
+        label = breakdown_text(survey, option, "nb")
+        for value in (breakdown_code(option), label):
+            at = _start(**{BREAKDOWN_KEY: value})
+            assert tuple(at.radio(key=BREAKDOWN_KEY).value) == tuple(option), value
+    for value in (DISTRIBUTION, t(f"ui.display.{DISTRIBUTION}", "nb")):
+        assert _start(**{DISPLAY_KEY: value}).radio(key=DISPLAY_KEY).value == DISTRIBUTION, value
