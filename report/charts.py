@@ -28,6 +28,7 @@ from analysis.codebook import Item, Survey
 from analysis.formatting import format_number
 from report.strings import t
 from analysis.protect import suppression_note
+from analysis.safe_text import markdown
 from report import figures, tables, theme
 from report.figures import SCREEN, Style
 from report.view import DISTRIBUTION, View
@@ -143,8 +144,6 @@ def cover_lines(survey: Survey, view: View, today: date | None = None) -> list[s
 def howto_text(survey: Survey, language: str, min_n: int) -> str:
     """Oversikt's "how to read the charts" (Markdown) in the survey's own words: its first scale
     item's headline measure and answers (the file's text escaped), the threshold in force."""
-    from analysis.safe_text import markdown
-
     scaled = survey.ordered_items(kinds=("likert",)) or survey.ordered_items(kinds=("likert", "yes_no"))
     if not scaled:
         return t("ui.overview.howto", language, k=min_n, measure="", low="", high="", middle="")
