@@ -234,9 +234,9 @@ class Survey:
         return self.meta.get(key, "")
 
     def sections(self) -> list[str]:
-        """Sections in codebook order."""
+        """Sections in codebook order (a section of numeric items only is one too)."""
         seen: dict[str, None] = {}
-        for item in self.ordered_items():
+        for item in self.ordered_items(kinds=ITEM_KINDS + NUMERIC_KINDS):
             seen.setdefault(item.section, None)
         return list(seen)
 

@@ -23,7 +23,8 @@ def format_number(value, language: str = "nb", decimals: int = 0) -> str:
     """`9876.5` → `9 876,5` (nb) or `9,876.5` (en); empty string for a missing value."""
     if _is_missing(value):
         return ""
-    text = f"{float(value):,.{decimals}f}"
+    rounded = round(float(value), decimals) + 0.0  # −0.04 → "0.0", never "−0.0"
+    text = f"{rounded if rounded != 0 else 0.0:,.{decimals}f}"
     if language == "nb":
         text = text.replace(",", "\0").replace(".", ",").replace("\0", NBSP)
         text = text.replace("-", "\u2212") if text.startswith("-") else text

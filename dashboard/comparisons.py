@@ -16,7 +16,8 @@ import streamlit as st
 from analysis.codebook import Item, Survey
 from analysis.compare import compare_groups, family_breakdown, how_to_read
 from analysis.formatting import format_number, format_pct
-from report.strings import t
+from analysis.numeric import compare_numeric
+from report.strings import markdown_t, t
 from analysis.protect import suppression_note
 from analysis.safe_text import markdown
 from analysis.weighting import weighted_headline, weighting_available, weighting_note
@@ -44,6 +45,12 @@ def tested_selection(survey: Survey, view: View, family: str) -> tuple:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+def _compare_numeric(key: str, breakdown: str, language: str, _survey: Survey) -> pd.DataFrame:
+    """Welch's t-tests of every numeric item over the family (BH across it, as the CLI's)."""
+    return labelled(compare_numeric(_survey, breakdown), _survey, ("group_a", "group_b"), language)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def _weighted(key: str, by: tuple[str, ...], items: tuple[str, ...], denominator: str, focus, language: str,
               _survey: Survey) -> pd.DataFrame:
     return labelled(weighted_headline(_survey, by, items, denominator, focus=focus), _survey, by, language)
@@ -59,6 +66,8 @@ def family_for(survey: Survey, view: View) -> str | None:
     unit = _breakdown_or_none(survey, "municipality")
     if view.breakdown == (unit,) and unit:
         return "municipality"
+    if len(view.breakdown) == 1 and view.breakdown[0] in survey.breakdowns:  # any other breakdown: its own family
+        return view.breakdown[0]
     return None
 
 
@@ -101,6 +110,26 @@ def comparison_frame(table: pd.DataFrame, min_n: int, language: str) -> pd.DataF
     return pd.DataFrame(rows)
 
 
+def numeric_comparison_frame(table: pd.DataFrame, survey: Survey, min_n: int, language: str) -> pd.DataFrame:
+    """Welch's t-tests of numeric items as shown: difference in means with its interval, p, p adjusted."""
+    rows = []
+    for row in table.to_dict("records"):
+        values = [row["diff"], row["ci_low"], row["ci_high"]]
+        decimals = 1 if max((abs(v) for v in values if not pd.isna(v)), default=0) < 1000 else 0
+        hidden = bool(row["suppressed"])
+        rest = row["group_b"] if isinstance(row["group_b"], str) else ""
+        rows.append({
+            t("ui.compare.col.question", language): survey.items[row["item_id"]].title(language),
+            t("ui.compare.col.contrast", language): f"{row['group_a']} – {rest}",
+            t("ui.numeric.col.diff", language): suppression_note("primary", min_n, language) if hidden else t(
+                "ui.compare.diff", language, diff=format_number(row["diff"], language, decimals),
+                low=format_number(row["ci_low"], language, decimals), high=format_number(row["ci_high"], language, decimals)),
+            t("ui.compare.col.p", language): "" if hidden else format_number(row["p_value"], language, 3),
+            t("ui.compare.col.p_adjusted", language): "" if hidden else format_number(row["p_adjusted"], language, 3),
+        })
+    return pd.DataFrame(rows)
+
+
 def weighted_frame(table: pd.DataFrame, by: Sequence[str], min_n: int, language: str, survey: Survey) -> pd.DataFrame:
     rows = []
     for row in table.to_dict("records"):
@@ -125,8 +154,9 @@ def weighted_frame(table: pd.DataFrame, by: Sequence[str], min_n: int, language:
 def render(survey: Survey, view: View, items: Sequence[Item]) -> None:
     """The tests for the page's items under the charts, and the weighted view on request."""
     language = view.language
-    ids = tuple(item.id for item in items if item.kind != "multi_select")
-    if not ids:
+    ids = tuple(item.id for item in items if item.kind not in ("multi_select", "numeric"))
+    numeric = [item for item in items if item.kind == "numeric"]
+    if not ids and not numeric:
         return
     min_n = data.threshold(survey)
     key = data.current_source().key
@@ -135,8 +165,14 @@ def render(survey: Survey, view: View, items: Sequence[Item]) -> None:
     if family is None:
         message = "compare.cells_no_tests" if len(view.breakdown) > 1 else "ui.compare.choose_groups"
         cells = " × ".join(breakdown_label(survey, b, language) for b in view.breakdown if b in survey.breakdowns).lower()
-        st.info(t(message, language, cells=cells), icon=":material/info:")
+        names = ", ".join(breakdown_label(survey, b, language).lower() for b in survey.breakdowns)
+        unit = breakdown_label(survey, view.unit or next(iter(survey.breakdowns)), language).lower()
+        st.info(markdown_t(message, language, cells=cells, breakdowns=names, unit=unit), icon=":material/info:")
     else:
+        if numeric:
+            _render_numeric(survey, view, family, numeric, min_n, key)
+        if not ids:
+            return
         selection = tested_selection(survey, view, family)
         table = _compare(key, family, view.denominator, language, selection, survey)
         table = table[table["item_id"].isin(ids)]
@@ -151,6 +187,20 @@ def render(survey: Survey, view: View, items: Sequence[Item]) -> None:
         st.dataframe(frame, hide_index=True, width="stretch")  # its own CSV download is off (config.toml)
         download_csv(frame, f"tester-{family}", language)
     _render_weighting(survey, view, ids, min_n, key)
+
+
+def _render_numeric(survey: Survey, view: View, family: str, items: Sequence[Item], min_n: int, key: str) -> None:
+    """The numeric items' Welch tests for the view's family (the rest of the region with a focus)."""
+    language = view.language
+    breakdown = family_breakdown(survey, family)
+    table = _compare_numeric(key, breakdown, language, survey)
+    table = table[table["item_id"].isin([item.id for item in items])]
+    if view.focus_spec is not None:
+        table = table[table["group_a"] == view.focus]
+    st.subheader(t("ui.numeric.compare_title", language))
+    frame = numeric_comparison_frame(table, survey, min_n, language)
+    st.dataframe(frame, hide_index=True, width="stretch")
+    download_csv(frame, f"tester-numerisk-{breakdown}", language)
 
 
 def _render_weighting(survey: Survey, view: View, ids: tuple[str, ...], min_n: int, key: str) -> None:

@@ -84,6 +84,11 @@ def _distribution(key: str, query: Query, items: tuple[str, ...], _survey: Surve
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
+def _numeric(key: str, query: Query, items: tuple[str, ...], _survey: Survey) -> pd.DataFrame:
+    return numbers.numeric_rows(_survey, query, items)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
 def _options(key: str, query: Query, question: str, _survey: Survey) -> pd.DataFrame:
     return numbers.option_rows(_survey, query, question)
 
@@ -102,6 +107,11 @@ def headline(view: View, items: Sequence[str], by: Sequence[str] | None = None) 
 def distribution(view: View, items: Sequence[str]) -> pd.DataFrame:
     """Protected answer distributions of `items` for the view."""
     return _distribution(current_source().key, view.query(), tuple(items), current_survey())
+
+
+def numeric(view: View, items: Sequence[str]) -> pd.DataFrame:
+    """Protected mean, median, SD and 95 % interval of numeric `items` for the view."""
+    return _numeric(current_source().key, view.query(), tuple(items), current_survey())
 
 
 def options(view: View, question: str, by: Sequence[str]) -> pd.DataFrame:

@@ -236,6 +236,20 @@ def render_items(survey: Survey, view: View, items: Sequence[Item]) -> list[Char
     return drawn
 
 
+def render_numeric(survey: Survey, view: View, items: Sequence[Item]) -> list[Chart]:
+    """Numeric items (mean, median, 95 % interval per group), two side by side."""
+    slots = [slot for slot in charts.section_plan(survey, items[0].section)
+             if slot.kind == charts.NUMERIC and slot.item in {item.id for item in items}]
+    drawn = []
+    for start in range(0, len(slots), 2):
+        for column, slot in zip(st.columns(2, gap="large"), slots[start:start + 2]):
+            with column:
+                chart = charts.build(slot, survey, view, data)
+                chart_block(chart, view.language)
+                drawn.append(chart)
+    return drawn
+
+
 def render_question(survey: Survey, view: View, question: str, options: Sequence[Item]) -> list[Chart]:
     """A multi-select question: the top five per municipality (the report's view), then every
     option over all municipalities, split by role when the breakdown includes it."""
@@ -252,12 +266,13 @@ def section_page(section: str) -> None:
     survey, view = page()
     page_title(section, view.language)
     items = survey.ordered_items(section)
-    if not items:  # another survey without this section (an old link): say where its questions are
+    numeric = survey.numeric_items(section)
+    if not items and not numeric:  # another survey without this section (an old link): say where its questions are
         st.info(markdown_t("ui.section.missing", view.language, section=section, sections=", ".join(survey.sections())),
                 icon=":material/info:")
         return
     questions = survey.question_groups(section)
-    subsections = list(dict.fromkeys(item.subsection for item in items))
+    subsections = list(dict.fromkeys(item.subsection for item in [*items, *numeric]))
     downloads, drawn = st.container(), []  # the page's downloads go on top, made from every chart drawn below
     for subsection in subsections:
         if subsection:
@@ -265,8 +280,11 @@ def section_page(section: str) -> None:
         scaled = [item for item in items if item.subsection == subsection and item.kind != "multi_select"]
         if scaled:
             drawn += render_items(survey, view, scaled)
+        counted = [item for item in numeric if item.subsection == subsection]
+        if counted:
+            drawn += render_numeric(survey, view, counted)
         for question, options in questions.items():
             if options[0].subsection == subsection:
                 drawn += render_question(survey, view, question, options)
     page_downloads(downloads, drawn, section, survey, view)
-    comparisons.render(survey, view, items)
+    comparisons.render(survey, view, [*items, *numeric])

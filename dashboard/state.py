@@ -12,7 +12,10 @@ Parameters: `lang`, one per breakdown (`kommune`, `rolle`: repeatable), `inndeli
 `presentasjon` and `lysbilde` belong to presentation mode (`dashboard.presentation`).
 A bound widget keeps the option's label in the URL, as shown in the chosen language:
 `?lang=English&inndeling=Municipality`, `?kommune=Grong&kommune=Lierne&visning=Hele+svarfordelingen`.
-A parameter at its default is left out.
+A parameter at its default is left out. A link may also name the language, grouping and
+display by stable codes — `?lang=en`, `?inndeling=kommune+rolle` (`total` for none),
+`?visning=distribution` (`report.view.breakdown_code`); they open the same view, and the link
+then carries the label.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from report.strings import markdown_t, t
 from analysis.safe_text import markdown
 from report.labels import breakdown_label
-from report.view import DISPLAYS, View, breakdown_options, default_breakdown, unit_and_group, view_for
+from report.view import (DISPLAYS, View, breakdown_code, breakdown_options, default_breakdown, option_for_code,
+                         unit_and_group, view_for)
 
 from report.keys import (BREAKDOWN_KEY, DENOMINATOR_KEY, DISPLAY_KEY, EXPLORE_ITEM_KEY, FOCUS_KEY, LANGUAGE_KEY,
                          NOTICES_KEY, PRESENTATION_PARAM, SECTOR_KEY, SLIDE_PARAM, TOGGLE_KEY)
@@ -72,6 +76,21 @@ def _check_url(key: str, label: str, allowed: Sequence[str], multiple: bool = Fa
     wrong = [v for v in values if v not in allowed] if multiple else [v for v in values[-1:] if v not in allowed]
     if wrong:
         _notice(key, label, wrong)
+
+
+def accept_code(key: str, options: Sequence, format_func: Callable[[object], str], code_of=str) -> None:
+    """A link may name an option by its stable code (`?inndeling=kommune+rolle`, `?visning=distribution`)
+    as well as by its label: before the widget's first run, a code becomes the widget's value and
+    the link gets the label the widget keeps there (as `?lang=en` does)."""
+    if key in st.session_state or key not in st.query_params:
+        return
+    value = st.query_params.get(key)
+    if value in [format_func(option) for option in options]:
+        return  # a label: the widget reads it itself
+    option = option_for_code(options, value, code_of)
+    if option is not None:
+        st.session_state[key] = option
+        st.query_params[key] = format_func(option)
 
 
 def bound_selectbox(container, label: str, options: Sequence, key: str, format_func: Callable[[object], str],
@@ -151,8 +170,9 @@ def sidebar(survey: Survey, survey_filters: bool = True) -> View:
 
     display_box.subheader(t("ui.sidebar.view", language))
     options = breakdown_options(survey)
-    breakdown = bound_radio(display_box, t("ui.breakdown.label", language), options, BREAKDOWN_KEY,
-                            lambda option: markdown(breakdown_text(survey, option, language)),  # radio options are Markdown
+    breakdown_format = lambda option: markdown(breakdown_text(survey, option, language))  # noqa: E731 radio options are Markdown
+    accept_code(BREAKDOWN_KEY, options, breakdown_format, breakdown_code)
+    breakdown = bound_radio(display_box, t("ui.breakdown.label", language), options, BREAKDOWN_KEY, breakdown_format,
                             index=options.index(default_breakdown(survey)))
     region = survey.meta.get("region") or t("ui.focus.region_default", language)
     focus = bound_selectbox(display_box, markdown_t("ui.focus.label", language,
@@ -163,6 +183,7 @@ def sidebar(survey: Survey, survey_filters: bool = True) -> View:
     if focus is not None and any(values for column, values in filters if column == unit):
         filters_box.caption(markdown_t("ui.focus.filter_ignored", language,
                                        unit=breakdown_label(survey, unit, language).lower()))
+    accept_code(DISPLAY_KEY, DISPLAYS, lambda value: t(f"ui.display.{value}", language))
     display = bound_radio(display_box, t("ui.display.label", language), DISPLAYS, DISPLAY_KEY,
                           lambda value: t(f"ui.display.{value}", language))
     denominator = bound_radio(display_box, t("ui.denominator.label", language), DENOMINATORS, DENOMINATOR_KEY,

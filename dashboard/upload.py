@@ -33,6 +33,7 @@ from analysis.template import write_template
 from dashboard import data, state
 from report.keys import ROUNDS_ITEM_KEY
 from report.labels import breakdown_label
+from report.view import default_breakdown
 
 UPLOAD_KEY_PREFIX = "upload:"
 from report.keys import UPLOAD_RESULT_KEY as RESULT_STATE_KEY
@@ -177,6 +178,12 @@ def reset_view(*surveys: Survey) -> None:
         keys |= {state.filter_key(survey, column) for column in survey.breakdowns}
     for key in keys:
         st.session_state.pop(key, None)
+    # The grouping gets the new survey's default as a value, not just a forgotten one: the
+    # browser still holds the old survey's option, which the new radio does not have, and
+    # would show none chosen (issue 16).
+    new = surveys[-1] if surveys else None
+    if new is not None:
+        st.session_state[state.BREAKDOWN_KEY] = default_breakdown(new)
 
 
 # ------------------------------------------------------------------------------- reporting

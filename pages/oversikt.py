@@ -37,4 +37,4 @@ with left:
     layout.provenance(survey, language)
 with right:
     st.subheader(t("ui.overview.howto_title", language))
-    st.markdown(t("ui.overview.howto", language, k=min_n))
+    st.markdown(charts.howto_text(survey, language, min_n))

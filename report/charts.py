@@ -28,6 +28,7 @@ from analysis.codebook import Item, Survey
 from analysis.formatting import format_number
 from report.strings import t
 from analysis.protect import suppression_note
+from analysis.safe_text import markdown
 from report import figures, tables, theme
 from report.figures import SCREEN, Style
 from report.view import DISTRIBUTION, View, unit_and_group
@@ -35,6 +36,7 @@ from report.workshop_figures import matrix_figure, ranking_frame
 from report import labels
 
 ITEM, TOP, ALL, RESPONDENTS, ROUNDS, WORKSHOP = "item", "top", "all", "respondents", "rounds", "workshop"
+NUMERIC = "numeric"  # a numeric item: mean, median, 95 % interval per group
 GROUP_COLUMN = "_gruppe"  # the groups of one round as one label, so a chart has groups down and rounds across
 
 
@@ -47,6 +49,7 @@ class Numbers(Protocol):
     def options(self, view: View, question: str, by: Sequence[str]) -> pd.DataFrame: ...
     def top_options_per_unit(self, view: View, question: str) -> pd.DataFrame: ...
     def respondents(self, view: View) -> pd.DataFrame: ...
+    def numeric(self, view: View, items: Sequence[str]) -> pd.DataFrame: ...
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ class Slot:
     a section's, Utforsk's, Oversikt's, Utvikling's, the workshop's — is a Slot drawn by `build`."""
 
     key: str
-    kind: str  # ITEM, TOP (top options per unit), ALL (every option), RESPONDENTS, ROUNDS, WORKSHOP
+    kind: str  # ITEM, TOP (top options per unit), ALL (every option), RESPONDENTS, NUMERIC, ROUNDS, WORKSHOP
     subsection: str = ""
     item: str = ""  # ITEM / ROUNDS: the item's id
     batch: tuple[str, ...] = ()  # ITEM: the items counted in one pass with it (its subsection's)
@@ -152,6 +155,25 @@ def cover_lines(survey: Survey, view: View, today: date | None = None) -> list[s
     return [survey.meta_text("title", language), selection_text(view) or t("ui.export.everyone", language),
             f"{t(f'ui.display.{view.display}', language)} · {denominator_text(view)}",
             t("ui.export.made", language, date=(today or date.today()).isoformat()), provenance_note(survey, language)]
+
+
+def howto_text(survey: Survey, language: str, min_n: int) -> str:
+    """Oversikt's "how to read the charts" (Markdown) in the survey's own words: its first scale
+    item's headline measure and answers (the file's text escaped), the threshold in force."""
+    scaled = survey.ordered_items(kinds=("likert",)) or survey.ordered_items(kinds=("likert", "yes_no"))
+    if not scaled:
+        return t("ui.overview.howto", language, k=min_n, measure="", low="", high="", middle="")
+    item = scaled[0]
+    names = answer_labels(item, language)
+
+    def quoted(answers: Sequence[str]) -> str:
+        words = [t("ui.overview.howto_answer", language, answer=markdown(names.get(a, a))) for a in answers]
+        return t("ui.overview.howto_or", language).join([", ".join(words[:-1]), words[-1]] if len(words) > 2 else words)
+
+    low, middle, high = figures.scale_sides(item)
+    return t("ui.overview.howto", language, k=min_n, measure=markdown(labels.measure_label(item, language)),
+             low=quoted(low), high=quoted(high),
+             middle=t("ui.overview.howto_middle", language, middle=markdown(names.get(middle, middle))) if middle else "")
 
 
 def answer_labels(item: Item, language: str) -> dict[str, str]:
@@ -239,6 +261,27 @@ def _item_chart(survey: Survey, view: View, item: Item, table: pd.DataFrame, *, 
     return _chart(survey, view, key=f"{item.id}-{view.display}", title=title, subtitle_text=text, frame=frame,
                   rows=rows, by=view.by, min_n=min_n, draw=draw, style=style, base_note=denominator_text(view),
                   subsection=subsection, wide=view.display == DISTRIBUTION)
+
+
+def _numeric_chart(survey: Survey, view: View, item: Item, table: pd.DataFrame, *, min_n: int, style: Style = SCREEN,
+                   title_width: int | None = None, subsection: str = "") -> Chart:
+    """A numeric item (age, hours, income): per group its mean with the 95 % interval, the
+    median, and n; the table adds the SD. `table` holds protected `numbers.numeric_rows` (this
+    item's and maybe more). Either display shows the same chart: a number has no headline share."""
+    language, title = view.language, item.title(view.language)
+    rows = table[table["item_id"] == item.id]
+    text = subtitle(view, t("ui.numeric.subtitle", language))
+    screen = title_width or figures.TITLE_WIDTH
+    colours = theme.breakdown_colours(survey)
+
+    def draw(style: Style) -> go.Figure:
+        return figures.styled(figures.numeric_figure(
+            rows, by=view.by, colours=colours, title=title, subtitle=text, language=language, min_n=min_n,
+            title_width=_width(style, screen)), style)
+
+    return _chart(survey, view, key=f"{item.id}-numeric", title=title, subtitle_text=text,
+                  frame=tables.numeric_frame(rows, view.by, survey, language, min_n), rows=rows, by=view.by,
+                  min_n=min_n, draw=draw, style=style, subsection=subsection)
 
 
 def _top_options_chart(survey: Survey, view: View, options: Sequence[Item], top: pd.DataFrame, *, min_n: int,
@@ -356,12 +399,15 @@ def section_plan(survey: Survey, section: str) -> list[Slot]:
     """The charts of a codebook section in page order: by subsection, its likert / yes-no items
     (codebook order), then each multi-select question as top options per unit and as all options."""
     items = survey.ordered_items(section)
+    numeric = survey.numeric_items(section)
     questions = survey.question_groups(section)
     slots: list[Slot] = []
-    for subsection in dict.fromkeys(item.subsection for item in items):
+    for subsection in dict.fromkeys(item.subsection for item in [*items, *numeric]):
         scaled = [item for item in items if item.subsection == subsection and item.kind != "multi_select"]
         batch = tuple(item.id for item in scaled)
         slots += [Slot(item.id, ITEM, subsection, item=item.id, batch=batch) for item in scaled]
+        counted = tuple(item.id for item in numeric if item.subsection == subsection)
+        slots += [Slot(f"{item_id}-numeric", NUMERIC, subsection, item=item_id, batch=counted) for item_id in counted]
         for question, options in questions.items():
             if options[0].subsection == subsection:
                 slots += [Slot(f"{options[0].id}-top", TOP, subsection, question=question),
@@ -390,6 +436,10 @@ def build(slot: Slot, survey: Survey | None, view: View | None, numbers: Numbers
         table = rows if rows is not None else item_rows(view, numbers, slot.batch or (slot.item,))
         return _item_chart(survey, view, survey.items[slot.item], table, min_n=min_n, style=style,
                            title_width=slot.title_width or None, subsection=slot.subsection)
+    if slot.kind == NUMERIC:
+        table = rows if rows is not None else numbers.numeric(view, slot.batch or (slot.item,))
+        return _numeric_chart(survey, view, survey.items[slot.item], table, min_n=min_n, style=style,
+                              title_width=slot.title_width or None, subsection=slot.subsection)
     if slot.kind == ROUNDS:
         return _rounds_chart(survey, view, survey.items[slot.item], rows, slot.round_column, min_n=min_n, style=style)
     if slot.kind == RESPONDENTS:

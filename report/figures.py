@@ -211,7 +211,7 @@ def share_bars(bars: Sequence[Bar], *, title: str, subtitle: str, language: str,
             "name": name, "legendgroup": name, "showlegend": False, "offsetgroup": group,
             "y": [bar.category for bar in members],
             "x": [_label_position(bar) for bar in members],
-            "text": [_bar_label(bar, language) for bar in members],
+            "text": [_bar_label(bar, language, grouped) for bar in members],
             "textposition": "middle right", "textfont": {"size": 12.5, "color": theme.TEXT_COLOUR},
             "hoverinfo": "skip", "cliponaxis": False,
         })
@@ -230,9 +230,11 @@ def _label_position(bar: Bar) -> float:
     return bar.high if bar.high is not None else bar.pct
 
 
-def _bar_label(bar: Bar, language: str) -> str:
+def _bar_label(bar: Bar, language: str, grouped: bool = False) -> str:
+    """The value and base right of a bar; a hidden bar's note, naming its group when a category
+    holds several (the notes of one category would otherwise not say whose they are)."""
     if bar.hidden:
-        return bar.note
+        return f" {bar.series}: {bar.note}" if grouped else bar.note
     return f" <b>{format_pct(bar.pct, language)}</b>   n = {format_number(bar.n, language)}"
 
 
@@ -274,6 +276,69 @@ def options_figure(table: pd.DataFrame, *, by: Sequence[str], colours: Colours, 
     bars = bars_from_table(labelled, "option", "_group", by[-1] if by else None, colours, language, min_n)
     return share_bars(bars, title=title, subtitle=subtitle, language=language, legend=bool(by), title_width=title_width)
 
+
+
+# ------------------------------------------------------------------- numeric items
+
+
+def numeric_decimals(values: Sequence[float]) -> int:
+    """Decimals for a numeric item's numbers: one for small values (hours), none for large (income)."""
+    finite = [abs(float(v)) for v in values if not _missing(v)]
+    return 1 if not finite or max(finite) < 1000 else 0
+
+
+def numeric_figure(table: pd.DataFrame, *, by: Sequence[str], colours: Colours, title: str, subtitle: str,
+                   language: str, min_n: int, title_width: int = TITLE_WIDTH) -> go.Figure:
+    """A numeric item (protected `analysis.numeric.numeric_table` rows): per group a box from
+    the 95 % interval's lower to upper bound with the mean as its centre line, the median as a
+    diamond, and right of it the mean and n. A hidden group shows its note, never a number."""
+    total = t("group.total", language)
+    records = table.to_dict("records")
+    names = [as_text(group_label(row, by, total)) for row in records]
+    colour_by = by[-1] if by else None
+    decimals = numeric_decimals([*table["ci_low"], *table["ci_high"], *table["median"]])
+    shown = [(name, row) for name, row in zip(names, records) if not bool(row.get("suppressed"))]
+    values = [v for _, row in shown for v in (row["ci_low"], row["ci_high"], row["median"], row["mean"]) if not _missing(v)]
+    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    span = (high - low) or abs(high) or 1.0
+    left, right = low - 0.08 * span, high + 0.45 * span  # room right of the boxes for the labels
+    number = lambda v: format_number(v, language, decimals)  # noqa: E731
+    traces = [{
+        "type": "box", "orientation": "h", "name": name, "y": [name], "showlegend": False,
+        "q1": [row["ci_low"] if not _missing(row["ci_low"]) else row["mean"]],
+        "median": [row["mean"]],
+        "q3": [row["ci_high"] if not _missing(row["ci_high"]) else row["mean"]],
+        "lowerfence": [row["ci_low"] if not _missing(row["ci_low"]) else row["mean"]],
+        "upperfence": [row["ci_high"] if not _missing(row["ci_high"]) else row["mean"]],
+        "fillcolor": value_colour(colours, colour_by, str(row[colour_by]) if colour_by else ""),
+        "line": {"color": theme.WHISKER_COLOUR, "width": 1.3}, "width": 0.6,
+        "hoverinfo": "skip",
+    } for name, row in shown]
+    traces.append({
+        "type": "scatter", "mode": "markers", "name": t("ui.numeric.median", language), "showlegend": False,
+        "y": [name for name, _ in shown], "x": [row["median"] for _, row in shown],
+        "marker": {"symbol": "diamond-open", "size": 10, "color": theme.TEXT_COLOUR, "line": {"width": 1.6}},
+        "hovertext": [t("ui.numeric.hover", language, mean=number(row["mean"]), low=number(row["ci_low"]),
+                        high=number(row["ci_high"]), median=number(row["median"]), sd=number(row["sd"]),
+                        n=format_number(row["n"], language)) for _, row in shown],
+        "hovertemplate": "%{hovertext}<extra></extra>",
+    })
+    traces.append({
+        "type": "scatter", "mode": "text", "showlegend": False, "hoverinfo": "skip", "cliponaxis": False,
+        "y": names,
+        "x": [left if bool(row.get("suppressed")) else max(v for v in (row["ci_high"], row["median"], row["mean"])
+                                                           if not _missing(v)) for row in records],
+        "text": [hidden_note(row, min_n, language) if bool(row.get("suppressed")) else
+                 t("ui.numeric.label", language, mean=number(row["mean"]), n=format_number(row["n"], language))
+                 for row in records],
+        "textposition": "middle right", "textfont": {"size": 12.5, "color": theme.TEXT_COLOUR},
+    })
+    heading = chart_title(title, subtitle, title_width)
+    layout = base_layout(language, heading, BAR_HEIGHT * len(names) + 30,
+                         xaxis={"range": [left, right], "gridcolor": theme.GRID_COLOUR, "zeroline": False,
+                                "fixedrange": True, "tickformat": f",.{decimals}f"},
+                         yaxis=category_axis(names, ticklabelstandoff=6))
+    return go.Figure(data=traces, layout=layout)
 
 # -------------------------------------------------------------- top options per municipality
 
@@ -408,6 +473,10 @@ def distribution_figure(table: pd.DataFrame, item: Item, *, by: Sequence[str], t
 
     apart = [(item.dont_know, theme.DONT_KNOW, lambda row: row["category"] == item.dont_know)] if item.dont_know else []
     apart.append((t("ui.answer.blank", language), theme.BLANK, lambda row: bool(row["is_blank"])))
+    apart_max = max((sum(int(row["count"]) for row in rows[group] if match(row)) for _, _, match in apart
+                     for group in shown), default=0)
+    if apart_max == 0:  # nobody said "don't know" or left it blank: no empty count panel
+        apart = []
     for rank, (name, colour, match) in enumerate(apart, start=len(item.categories)):
         marker = {"color": colour, "line": {"width": 0.6, "color": "#FFFFFF"}}
         if colour == theme.BLANK:  # hatched, so a blank never looks like an answer
@@ -434,14 +503,16 @@ def distribution_figure(table: pd.DataFrame, item: Item, *, by: Sequence[str], t
         language, heading, 46 * len(groups) + 30, legend=legend_rows(legend, title_width), bottom=52,
         barmode="relative", bargap=0.32,
         uniformtext={"minsize": 10, "mode": "hide"},  # no shrunken labels in narrow segments
-        xaxis={"domain": [0, 0.79], "range": [-100, 100], "tickvals": ticks, "fixedrange": True,
+        xaxis={"domain": [0, 0.79 if apart else 1], "range": [-100, 100], "tickvals": ticks, "fixedrange": True,
                "ticktext": [format_pct(abs(v), language, 0) for v in ticks], "gridcolor": theme.GRID_COLOUR,
                "zeroline": True, "zerolinecolor": theme.MUTED_TEXT, "zerolinewidth": 1.4},
-        xaxis2={"domain": [0.85, 1], "anchor": "y", "rangemode": "tozero", "tickformat": "d", "nticks": 3,
-                "gridcolor": theme.GRID_COLOUR, "fixedrange": True,
-                "title": {"text": t("ui.chart.count_axis", language), "font": {"size": 11.5}}},
         yaxis=category_axis([tick[g] for g in groups]),
     )
+    if apart:  # whole-number ticks only: a step of at least 1 ("0 1 1" otherwise for a count of 1)
+        layout["xaxis2"] = {"domain": [0.85, 1], "anchor": "y", "range": [0, apart_max * 1.08], "tickmode": "linear",
+                            "tick0": 0, "dtick": max(1, math.ceil(apart_max / 2)), "tickformat": "d",
+                            "gridcolor": theme.GRID_COLOUR, "fixedrange": True,
+                            "title": {"text": t("ui.chart.count_axis", language), "font": {"size": 11.5}}}
     return go.Figure(data=traces, layout=layout)
 
 
@@ -471,12 +542,14 @@ def respondents_figure(table: pd.DataFrame, *, by: Sequence[str], colours: Colou
             "cliponaxis": False, "hovertemplate": "%{x}: %{y}" + extra,
         })
         if (~shown).any():
-            # A short word in the bar's slot, the whole note on hover and in the table: two hidden
-            # groups side by side would otherwise write their sentences over each other.
-            traces.append({"type": "scatter", "mode": "text", "showlegend": False,
+            # A mark in the bar's slot, the whole note on hover and in the table (the subtitle says
+            # why): words — even a short one — of hidden groups side by side run into each other
+            # ("hiddenhidden") once a category holds several groups.
+            traces.append({"type": "scatter", "mode": "markers", "showlegend": False,
                            "offsetgroup": name, "name": name, "x": [texts[v] for v, keep in zip(x, shown) if not keep],
-                           "y": [0] * int((~shown).sum()), "textposition": "top center",
-                           "text": [f"<i>{t('ui.chart.hidden_short', language)}</i>"] * int((~shown).sum()),
+                           "y": [0] * int((~shown).sum()), "cliponaxis": False,
+                           "marker": {"symbol": "circle-x-open", "size": 10, "color": theme.MUTED_TEXT,
+                                      "line": {"width": 1.4}},
                            "hovertext": [hidden_note(row, min_n, language) for row in block[~shown].to_dict("records")],
                            "hovertemplate": "%{x}: %{hovertext}" + extra})
     heading = chart_title(title, subtitle, WIDE_TITLE)

@@ -15,6 +15,7 @@ import pandas as pd
 from analysis.aggregate import distribution_table, headline_table, multi_select_table, top_options
 from analysis.codebook import Survey
 from analysis.config import min_group_size
+from analysis.numeric import numeric_table
 from report.strings import t
 from analysis.overview import respondents_table
 from analysis.protect import protect_distribution, protect_headline
@@ -49,6 +50,13 @@ def distribution_rows(survey: Survey, query: Query, items: Sequence[str]) -> pd.
     table = distribution_table(subset, query.by, list(items), query.denominator, query.focus)
     return _named(protect_distribution(table, threshold(survey), query.by, survey, focus=query.focus,
                                        selection=selection), survey, query)
+
+
+def numeric_rows(survey: Survey, query: Query, items: Sequence[str]) -> pd.DataFrame:
+    """Protected mean, median, SD and 95 % interval of numeric `items` (`analysis.numeric`):
+    the filtered subset's whole cells, the survey's threshold."""
+    subset, _ = counted(survey, query)
+    return _named(numeric_table(subset, query.by, list(items), threshold(survey), focus=query.focus), survey, query)
 
 
 def option_rows(survey: Survey, query: Query, question: str) -> pd.DataFrame:
@@ -137,6 +145,10 @@ class SurveyNumbers:
     def distribution(self, view: View, items: Sequence[str]) -> pd.DataFrame:
         query = view.query()
         return self._kept(("distribution", query, tuple(items)), lambda: distribution_rows(self.survey, query, items))
+
+    def numeric(self, view: View, items: Sequence[str]) -> pd.DataFrame:
+        query = view.query()
+        return self._kept(("numeric", query, tuple(items)), lambda: numeric_rows(self.survey, query, items))
 
     def options(self, view: View, question: str, by: Sequence[str]) -> pd.DataFrame:
         query = view.query(by)

@@ -17,7 +17,7 @@ UI_EN: dict[str, str] = {}
 
 UI_NB.update({
     "ui.compare.title": "Forskjeller mellom gruppene",
-    "ui.compare.choose_groups": "Velg inndeling etter rolle eller kommune, eller «min kommune mot resten», for å se testene av forskjeller.",
+    "ui.compare.choose_groups": "Del opp etter én av {breakdowns}, eller velg «min {unit} mot resten», for å se testene av forskjeller.",
     "ui.compare.col.question": "Spørsmål",
     "ui.compare.col.contrast": "Sammenligning",
     "ui.compare.col.a": "Første gruppe",
@@ -40,7 +40,7 @@ UI_NB.update({
 
 UI_EN.update({
     "ui.compare.title": "Differences between the groups",
-    "ui.compare.choose_groups": "Group by role or municipality, or choose “my municipality vs the rest”, to see the tests of differences.",
+    "ui.compare.choose_groups": "Split by one of {breakdowns}, or choose “my {unit} vs the rest”, to see the tests of differences.",
     "ui.compare.col.question": "Question",
     "ui.compare.col.contrast": "Comparison",
     "ui.compare.col.a": "First group",
@@ -400,18 +400,18 @@ UI_NB.update({
     "ui.overview.answered": "Svarte",
     "ui.overview.response_rate": "Svarprosent",
     "ui.overview.respondents_title": "Respondenter per {groups}",
-    "ui.overview.respondents_subtitle": "Grupper med færre enn {k} respondenter vises ikke med tall",
+    "ui.overview.respondents_subtitle": "Grupper med færre enn {k} respondenter vises ikke med tall (⊗)",
     "ui.overview.data_title": "Hva dataene er",
     "ui.overview.howto_title": "Slik leser du figurene",
     "ui.overview.howto": (
-        "- **Stolpen** viser andelen i spørsmålets hovedmål, for eksempel «stor/svært stor grad». Tallet ved "
+        "- **Stolpen** viser andelen i spørsmålets hovedmål, for eksempel «{measure}». Tallet ved "
         "stolpen er andelen, og **n** er hvor mange den er regnet av.\n"
-        "- **Streken** over stolpen er et 95 % konfidensintervall (Wilson). Med så få svar kan den sanne andelen "
+        "- **Streken** over stolpen er et 95 % konfidensintervall (Wilson). Med få svar kan den sanne andelen "
         "ligge hvor som helst på streken; overlapper strekene, kan forskjellen skyldes tilfeldigheter.\n"
         "- **Nevner**: rapporten regner av alle som svarte på spørsmålet, «vet ikke» medregnet, og holder "
         "ubesvarte utenfor. I sidemenyen kan du i stedet regne av dem som tok stilling.\n"
-        "- **Hele svarfordelingen** viser alle svarene: liten og svært liten grad til venstre for midtlinjen, "
-        "stor og svært stor grad til høyre, «i noen grad» midt på. «Vet ikke» og ubesvarte står for seg til høyre.\n"
+        "- **Hele svarfordelingen** viser alle svarene: {low} til venstre for midtlinjen, "
+        "{high} til høyre{middle}. «Vet ikke» og ubesvarte står for seg til høyre.\n"
         "- **Små grupper** vises ikke: der færre enn {k} har svart, står en merknad i stedet for tallet, og andre "
         "tall kan også være skjult så det skjulte ikke kan regnes ut.\n"
         "- Under hver figur ligger tabellen bak den, som kan lastes ned som CSV."
@@ -503,18 +503,18 @@ UI_EN.update({
     "ui.overview.answered": "Answered",
     "ui.overview.response_rate": "Response rate",
     "ui.overview.respondents_title": "Respondents by {groups}",
-    "ui.overview.respondents_subtitle": "Groups with fewer than {k} respondents are shown without numbers",
+    "ui.overview.respondents_subtitle": "Groups with fewer than {k} respondents are shown without numbers (⊗)",
     "ui.overview.data_title": "What the data are",
     "ui.overview.howto_title": "How to read the charts",
     "ui.overview.howto": (
-        "- **The bar** shows the share in the question's headline measure, e.g. “large/very large extent”. The "
+        "- **The bar** shows the share in the question's headline measure, e.g. “{measure}”. The "
         "number by the bar is the share, and **n** is how many it is taken of.\n"
-        "- **The whisker** is a 95% confidence interval (Wilson). With so few answers the true share may lie "
+        "- **The whisker** is a 95% confidence interval (Wilson). With few answers the true share may lie "
         "anywhere on it; where whiskers overlap, the difference may be chance.\n"
         "- **Denominator**: the report takes everyone who answered the question, “don't know” included, and "
         "leaves blanks out. In the sidebar you can take only those who took a position instead.\n"
-        "- **The full answer distribution** shows every answer: small and very small extent left of the centre "
-        "line, large and very large extent right of it, “some extent” in the middle. “Don't know” and blanks "
+        "- **The full answer distribution** shows every answer: {low} left of the centre "
+        "line, {high} right of it{middle}. “Don't know” and blanks "
         "stand apart on the right.\n"
         "- **Small groups** are not shown: where fewer than {k} answered, a note stands in for the number, and "
         "other numbers may be hidden too so the hidden one cannot be worked out.\n"
@@ -708,6 +708,38 @@ UI_EN.update({
     "ui.presentation.position": "{section} · {number} of {total}",
 })
 
+
+# Numeric items (issue 16): mean with its 95 % interval per group, median, SD.
+UI_NB.update({
+    "ui.numeric.subtitle": "Gjennomsnitt med 95 % KI (t), ◇ median",
+    "ui.numeric.mean": "Gjennomsnitt",
+    "ui.numeric.median": "Median",
+    "ui.numeric.sd": "Standardavvik",
+    "ui.numeric.ci_low": "95 % KI nedre",
+    "ui.numeric.ci_high": "95 % KI øvre",
+    "ui.numeric.label": " <b>{mean}</b>   n = {n}",
+    "ui.numeric.hover": "Gjennomsnitt {mean} (95 % KI {low}–{high})<br>Median {median} · SD {sd} · n = {n}",
+    "ui.numeric.compare_title": "Forskjeller i gjennomsnitt (Welchs t-test)",
+    "ui.overview.howto_middle": ", «{middle}» midt på",
+    "ui.overview.howto_or": " og ",
+    "ui.overview.howto_answer": "«{answer}»",
+    "ui.numeric.col.diff": "Forskjell i gjennomsnitt (95 % KI)",
+})
+UI_EN.update({
+    "ui.numeric.subtitle": "Mean with 95% CI (t), ◇ median",
+    "ui.numeric.mean": "Mean",
+    "ui.numeric.median": "Median",
+    "ui.numeric.sd": "Standard deviation",
+    "ui.numeric.ci_low": "95% CI low",
+    "ui.numeric.ci_high": "95% CI high",
+    "ui.numeric.label": " <b>{mean}</b>   n = {n}",
+    "ui.numeric.hover": "Mean {mean} (95% CI {low}–{high})<br>Median {median} · SD {sd} · n = {n}",
+    "ui.numeric.compare_title": "Differences in means (Welch's t-test)",
+    "ui.overview.howto_middle": ", “{middle}” in the middle",
+    "ui.overview.howto_or": " and ",
+    "ui.overview.howto_answer": "“{answer}”",
+    "ui.numeric.col.diff": "Difference in means (95% CI)",
+})
 
 #: Every string the upper layers show: the core's and the interface's.
 NB: dict[str, str] = {**i18n.NB, **UI_NB}

@@ -119,6 +119,24 @@ def respondents_frame(table: pd.DataFrame, by: Sequence[str], survey: Survey, la
     })
 
 
+def numeric_frame(table: pd.DataFrame, by: Sequence[str], survey: Survey, language: str, min_n: int) -> pd.DataFrame:
+    """Numeric rows (`analysis.numeric.numeric_table`): question, groups, n, mean, median, SD, 95 % interval."""
+    def number(column: str) -> pd.Series:
+        return table[column].astype("Float64").reset_index(drop=True)
+
+    return pd.DataFrame({
+        t("ui.col.question", language): table["question"].tolist(),
+        **_groups(table, by, survey, language),
+        "n": _whole(table["n"]),
+        t("ui.numeric.mean", language): number("mean"),
+        t("ui.numeric.median", language): number("median"),
+        t("ui.numeric.sd", language): number("sd"),
+        t("ui.numeric.ci_low", language): number("ci_low"),
+        t("ui.numeric.ci_high", language): number("ci_high"),
+        t("ui.col.note", language): _notes(table, min_n, language),
+    })
+
+
 def shown(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     """The frame as text in the chosen language's number format (what the screen shows)."""
     out = pd.DataFrame(index=frame.index)

@@ -87,6 +87,21 @@ def breakdown_options(survey: Survey) -> list[tuple[str, ...]]:
     return options
 
 
+TOTAL_CODE = "total"  # the code of the ungrouped view in a link (`?inndeling=total`)
+
+
+def breakdown_code(option: Sequence[str]) -> str:
+    """A grouping's stable code for links: its columns joined by "+" (`kommune+rolle`), `total`
+    for none — the same in every language, unlike the label the widget shows."""
+    return "+".join(option) if option else TOTAL_CODE
+
+
+def option_for_code(options: Sequence, code: str, code_of=breakdown_code):
+    """The option whose stable code is `code` (a grouping by `breakdown_code`; a display is its
+    own code), or None."""
+    return next((option for option in options if code_of(option) == code), None)
+
+
 def default_breakdown(survey: Survey) -> tuple[str, ...]:
     """The report's comparison: the second breakdown (role) if there is one."""
     pair = unit_and_group(survey)
