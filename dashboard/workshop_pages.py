@@ -46,7 +46,6 @@ PRESENTER_PATH = "verksted_visning"  # = the file name: a first request to a fre
 SPLIT_PARAM = "kvadrant"
 SECTOR_PARAM = state.SECTOR_KEY
 SOURCE_PARAM = "okt"  # Prioriteringer: a closed live session instead of the bundled workshop
-ROW_HEIGHT = 35  # st.dataframe's row height: tall enough to show every area without scrolling
 
 
 def refresh_seconds() -> float:
@@ -323,9 +322,9 @@ def matrix_and_ranking(chart: Chart, *, language: str, downloads: bool = True) -
     The chart's table lists the areas its sector filter kept, with their ranks among all areas.
     Returns the figure (for an image export)."""
     st.plotly_chart(chart.figure, theme=None, key=f"matrix-{chart.key}", config=layout.PLOTLY_CONFIG)
+    layout.chart_text(chart)
     st.subheader(t("ui.workshop.ranking_title", language))
-    st.dataframe(tables.shown(chart.frame, language), hide_index=True, width="stretch", key=f"table-{chart.key}",
-                 height=ROW_HEIGHT * (len(chart.frame) + 1) + 3)
+    layout.static_table(tables.shown(chart.frame, language))  # every column (Lavest, Høyest, Kvadrant) in view
     if downloads:
         layout.downloads_row(chart.frame, chart.key, language, chart)
     return chart.figure

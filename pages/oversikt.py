@@ -35,3 +35,5 @@ with left:
 with right:
     st.subheader(t("ui.overview.howto_title", language))
     st.markdown(t("ui.overview.howto", language, k=min_n))
+    st.markdown(f"**{t('notice.explain_title', language)}**")
+    st.markdown(t("notice.explain", language, k=min_n))
