@@ -40,7 +40,13 @@ ACCESSIBILITY_CSS = f"""
 [data-testid="stMain"] a:focus-visible, button:focus-visible, [role="tab"]:focus-visible,
 summary:focus-visible {{ outline: 3px solid {theme.FOCUS_COLOUR} !important; outline-offset: 2px !important;
   border-radius: 4px; }}
-[data-testid="stTable"] td, [data-testid="stTable"] th {{ white-space: normal !important; overflow-wrap: anywhere; }}
+[data-testid="stTable"] table {{ table-layout: fixed; width: 100% !important; }}
+[data-testid="stTable"] td, [data-testid="stTable"] th {{ white-space: normal !important; overflow-wrap: anywhere;
+  font-size: 0.8rem; padding-left: 0.15rem !important; padding-right: 0.15rem !important; }}
+[data-testid="stTable"] td > *, [data-testid="stTable"] th > *, [data-testid="stTable"] td *, [data-testid="stTable"] th * {{ white-space: normal !important; overflow-wrap: anywhere;
+  hyphens: auto; word-break: break-word !important; max-width: 100% !important; display: block !important;
+  font-size: 0.8rem; min-width: 0 !important; padding-left: 0 !important;
+  padding-right: 0 !important; }}
 </style>
 """
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
