@@ -12,6 +12,7 @@ from analysis import sandbox, settings
 from dashboard import layout, navigation, presentation, state
 
 st.set_page_config(page_icon=":material/bar_chart:", layout="wide")
+layout.stylesheet()
 try:
     settings.check()  # an invalid data-owner setting stops the app here, never weakens protection
 except settings.SettingsError as error:

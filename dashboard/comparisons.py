@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.codebook import Item, Survey
-from analysis.compare import compare_groups, family_breakdown, how_to_read
+from analysis.compare import ALPHA, compare_groups, family_breakdown, family_contrasts, headline_item_ids, how_to_read
 from analysis.formatting import format_number, format_pct
 from analysis.numeric import compare_numeric
 from report.strings import markdown_t, t
@@ -22,7 +22,7 @@ from analysis.protect import suppression_note
 from analysis.safe_text import markdown
 from analysis.weighting import weighted_headline, weighting_available, weighting_note
 from dashboard import data
-from dashboard.downloads import csv_download
+from dashboard.downloads import csv_download, static_table
 from report import charts, tables
 from report.view import View
 from report.labels import breakdown_label, group_label, labelled
@@ -78,34 +78,35 @@ def _breakdown_or_none(survey: Survey, family: str) -> str | None:
         return None
 
 
+def verdict(row: dict, language: str) -> str:
+    """A test's result in words: a clear difference (significant after the family's correction),
+    no clear difference, or too few answers (a group hidden)."""
+    if bool(row["suppressed"]):
+        return t("ui.compare.verdict.too_few", language)
+    return t("ui.compare.verdict.clear" if row["significant"] else "ui.compare.verdict.unclear", language)
+
+
 def comparison_frame(table: pd.DataFrame, min_n: int, language: str) -> pd.DataFrame:
-    """The test table as shown: one row per item and contrast, formatted, hidden rows explained."""
+    """The test table as a reader needs it: question, comparison, the verdict in words, both
+    groups' shares and the difference with its interval. p-values and tests are in
+    `details_frame`. A hidden group's row says "For få svar" and shows no number."""
     rows = []
     for row in table.to_dict("records"):
         hidden = bool(row["suppressed"])
-        shown = {
-            t("ui.compare.col.question", language): row["question"],
-            t("ui.compare.col.contrast", language): row["contrast"],
-        }
+        shown = {t("ui.compare.col.question", language): row["question"],
+                 t("ui.compare.col.contrast", language): row["contrast"],
+                 t("ui.compare.col.verdict", language): verdict(row, language)}
         if hidden:
-            note = suppression_note(row["suppression"], min_n, language)
-            shown.update({t("ui.compare.col.a", language): note, t("ui.compare.col.b", language): note,
-                          t("ui.compare.col.diff", language): "", t("ui.compare.col.p", language): "",
-                          t("ui.compare.col.p_adjusted", language): "", t("ui.compare.col.significant", language): "",
-                          t("ui.compare.col.ordinal", language): ""})
+            shown.update({t("ui.compare.col.a", language): "", t("ui.compare.col.b", language): "",
+                          t("ui.compare.col.diff", language): ""})
         else:
-            diff = t("ui.compare.diff", language, diff=format_number(row["diff_pp"], language, 1),
-                     low=format_number(row["diff_ci_low"], language, 1), high=format_number(row["diff_ci_high"], language, 1))
             shown.update({
                 t("ui.compare.col.a", language): format_pct(row["pct_a"], language),
                 t("ui.compare.col.b", language): format_pct(row["pct_b"], language),
-                t("ui.compare.col.diff", language): diff,
-                t("ui.compare.col.p", language): format_number(row["p_value"], language, 3),
-                t("ui.compare.col.p_adjusted", language): format_number(row["p_adjusted"], language, 3),
-                t("ui.compare.col.significant", language): t("ui.yes" if row["significant"] else "ui.no", language),
-                t("ui.compare.col.ordinal", language): format_number(row["ordinal_p_adjusted"], language, 3),
+                t("ui.compare.col.diff", language): t(
+                    "ui.compare.diff", language, diff=format_number(row["diff_pp"], language, 1),
+                    low=format_number(row["diff_ci_low"], language, 1), high=format_number(row["diff_ci_high"], language, 1)),
             })
-        shown[t("ui.compare.col.test", language)] = f"{row['test_label']}; {row['ordinal_test_label']}"
         rows.append(shown)
     return pd.DataFrame(rows)
 
@@ -126,6 +127,24 @@ def numeric_comparison_frame(table: pd.DataFrame, survey: Survey, min_n: int, la
                 low=format_number(row["ci_low"], language, decimals), high=format_number(row["ci_high"], language, decimals)),
             t("ui.compare.col.p", language): "" if hidden else format_number(row["p_value"], language, 3),
             t("ui.compare.col.p_adjusted", language): "" if hidden else format_number(row["p_adjusted"], language, 3),
+        })
+    return pd.DataFrame(rows)
+
+
+def details_frame(table: pd.DataFrame, min_n: int, language: str) -> pd.DataFrame:
+    """The tests behind the verdicts: p before and after the family's correction, p for the whole
+    answer distribution, and the tests used (none for a hidden group)."""
+    rows = []
+    for row in table.to_dict("records"):
+        hidden = bool(row["suppressed"])
+        number = (lambda value: "") if hidden else (lambda value: format_number(value, language, 3))
+        rows.append({
+            t("ui.compare.col.question", language): row["question"],
+            t("ui.compare.col.contrast", language): row["contrast"],
+            t("ui.compare.col.p", language): number(row["p_value"]),
+            t("ui.compare.col.p_bh", language): number(row["p_adjusted"]),
+            t("ui.compare.col.p_ordinal", language): number(row["ordinal_p_adjusted"]),
+            t("ui.compare.col.test", language): "" if hidden else f"{row['test_label']}; {row['ordinal_test_label']}",
         })
     return pd.DataFrame(rows)
 
@@ -183,9 +202,14 @@ def render(survey: Survey, view: View, items: Sequence[Item]) -> None:
         scope = charts.selection_text(view) if selection else charts.scope_line(survey, view, "tests")
         if scope:
             st.caption(markdown(scope))
+        st.caption(t("ui.compare.verdict_help", language, alpha=format_number(ALPHA, language, 2),
+                     tests=format_number(len(family_contrasts(survey, family)) * len(headline_item_ids(survey)), language)))
         frame = comparison_frame(table, min_n, language)
-        st.dataframe(frame, hide_index=True, width="stretch")  # its own CSV download is off (config.toml)
-        download_csv(frame, f"tester-{family}", language)
+        static_table(frame)  # text wraps: fits the page at 1440 px
+        with st.expander(t("ui.compare.details", language), icon=":material/functions:"):
+            details = details_frame(table, min_n, language)
+            static_table(details)
+            download_csv(pd.concat([frame, details.iloc[:, 2:]], axis=1), f"tester-{family}", language)
     _render_weighting(survey, view, ids, min_n, key)
 
 
@@ -204,6 +228,8 @@ def _render_numeric(survey: Survey, view: View, family: str, items: Sequence[Ite
 
 
 def _render_weighting(survey: Survey, view: View, ids: tuple[str, ...], min_n: int, key: str) -> None:
+    from dashboard import layout
+
     language = view.language
     if not weighting_available(survey):  # no toggle a survey without weights cannot honour
         return
@@ -217,7 +243,7 @@ def _render_weighting(survey: Survey, view: View, ids: tuple[str, ...], min_n: i
     if scope:
         st.caption(markdown(scope))
     frame = weighted_frame(table, by, min_n, language, survey)
-    st.dataframe(frame, hide_index=True, width="stretch")
+    static_table(frame)
     download_csv(frame, "vektet", language)
 
 

@@ -1,4 +1,5 @@
-"""Download buttons: the one way a page offers a file (its MIME type from `exports.charts.MIME`).
+"""A table as a page offers it: shown as text (`static_table`), and as download buttons, the one
+way a page offers a file (its MIME type from `exports.charts.MIME`).
 
 A button's file is made only when it is clicked (`make` may be a function, called then in a
 worker thread): a page shows a dozen charts, and an image or a deck takes Chromium time.
@@ -14,6 +15,7 @@ import streamlit as st
 
 from exports.charts import MIME
 from exports.tables import screen_csv
+from report import tables
 
 
 def download(label: str, make: bytes | Callable[[], bytes], file_name: str, kind: str, key: str | None = None,
@@ -26,3 +28,8 @@ def download(label: str, make: bytes | Callable[[], bytes], file_name: str, kind
 def csv_download(label: str, frame: pd.DataFrame, file_name: str, language: str, key: str | None = None) -> None:
     """A table as a formula-safe CSV with the rows and columns shown (`exports.tables.screen_csv`)."""
     download(label, lambda: screen_csv(frame, language), file_name, "csv", key)
+
+
+def static_table(frame: pd.DataFrame) -> None:
+    """`st.table`, whose cells and headers are Markdown: every one shown as its text."""
+    st.table(tables.as_markdown(frame), hide_index=True, border="horizontal")

@@ -17,16 +17,38 @@ from analysis.codebook import Item, Survey
 from report.strings import NB, markdown_t, t
 from analysis.problems import SurveyError
 from analysis.safe_text import markdown
-from report import charts, figures, rounds, tables
+from report import charts, figures, rounds, tables, theme
 from dashboard import comparisons, data, navigation, state, upload
 from report.charts import Chart
 from report.view import DISTRIBUTION, View
 from exports import charts as chart_files
-from dashboard.downloads import csv_download, download
+from dashboard.downloads import csv_download, download, static_table
 from exports.deck import build_deck
 from report import labels
 
 from report.keys import VIEW_KEY
+
+# WCAG 2.1 AA on every page (docs/architecture.md, "Accessibility"): Streamlit draws captions and
+# widget help in its text colour at 60 % (#797f85 on white, 4.04:1); ours are the theme's muted
+# text (5.9:1 on white, 5.3:1 on the sidebar's grey). Menu links and buttons get a focus ring a
+# keyboard user sees (Streamlit's own is a faint background change).
+ACCESSIBILITY_CSS = f"""
+<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{
+  color: {theme.MUTED_TEXT} !important; opacity: 1 !important; }}
+[data-testid="stSidebarNav"] a:focus-visible, [data-testid="stSidebarNavLink"]:focus-visible,
+[data-testid="stMain"] a:focus-visible, button:focus-visible, [role="tab"]:focus-visible,
+summary:focus-visible {{ outline: 3px solid {theme.FOCUS_COLOUR} !important; outline-offset: 2px !important;
+  border-radius: 4px; }}
+[data-testid="stTable"] table {{ table-layout: fixed; width: 100% !important; }}
+[data-testid="stTable"] td, [data-testid="stTable"] th {{ white-space: normal !important; overflow-wrap: anywhere;
+  font-size: 0.8rem; padding-left: 0.15rem !important; padding-right: 0.15rem !important; }}
+[data-testid="stTable"] td > *, [data-testid="stTable"] th > *, [data-testid="stTable"] td *, [data-testid="stTable"] th * {{ white-space: normal !important; overflow-wrap: anywhere;
+  hyphens: auto; word-break: break-word !important; max-width: 100% !important; display: block !important;
+  font-size: 0.8rem; min-width: 0 !important; padding-left: 0 !important;
+  padding-right: 0 !important; }}
+</style>
+"""
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
                  "toImageButtonOptions": {"scale": 2}}
 
@@ -53,6 +75,11 @@ def ensure_entrypoint() -> None:
     if not _inside_entrypoint():
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def stylesheet() -> None:
+    """The dashboard's few style rules (contrast, focus, wrapping tables), on every page."""
+    st.html(ACCESSIBILITY_CSS)
 
 
 def loaded_survey() -> Survey:
@@ -159,8 +186,18 @@ def notices(language: str) -> None:
 def chart_block(chart: Chart, language: str) -> None:
     """A chart, and under it an expander with the chart's table and its downloads."""
     st.plotly_chart(chart.figure, theme=None, key=f"chart-{chart.key}", config=PLOTLY_CONFIG)
+    chart_text(chart)
     with st.expander(t("ui.table.expander", language), icon=":material/table:"):
         table_block(chart.frame, chart.key, language, chart=chart)
+
+
+def chart_text(chart: Chart) -> None:
+    """Next to the chart, in words: why a group is hidden (one plain sentence per kind), and the
+    chart's numbers in one line — its text alternative for a screen reader, as text."""
+    for sentence in chart.hidden_why:
+        st.caption(markdown(sentence))
+    if chart.summary:
+        st.caption(markdown(chart.summary))
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
@@ -182,11 +219,6 @@ def table_block(frame: pd.DataFrame, name: str, language: str, scrollable: bool 
     else:
         static_table(shown_table(frame, language))
     downloads_row(frame, name, language, chart)
-
-
-def static_table(frame: pd.DataFrame) -> None:
-    """`st.table`, whose cells and headers are Markdown: every one shown as its text."""
-    st.table(tables.as_markdown(frame), hide_index=True, border="horizontal")
 
 
 def downloads_row(frame: pd.DataFrame, name: str, language: str, chart: Chart | None = None) -> None:

@@ -113,7 +113,7 @@ def show(page, survey: Survey, view: View) -> bool:
 def draw(chart: Chart) -> None:
     """A chart as large as the screen allows, and its footer (n, denominator, provenance)."""
     st.plotly_chart(chart.figure, theme=None, key=f"slide-{chart.key}", config=PLOTLY_CONFIG)
-    st.caption(markdown(chart.footer))
+    st.caption(markdown(" ".join((*chart.hidden_why, chart.footer))))
 
 
 def workshop_slide(language: str) -> None:

@@ -27,7 +27,7 @@ from workshop.model import (Workshop, bundled_workshop_path, classify_quadrants,
                                ranking_table)
 from workshop.store import Access, SessionInfo, WorkshopError, WorkshopStore, database_url
 from dashboard import layout, state
-from dashboard.downloads import download
+from dashboard.downloads import download, static_table
 from report import tables
 from report.labels import joined
 from report.keys import CODE_PARAM, PIN_STATE, SECTOR_KEY, SOURCE_PARAM, SPLIT_PARAM
@@ -44,7 +44,6 @@ PIN_SECRET = "workshop_facilitator_pin"
 PARTICIPANT_PATH = "verksted"
 PRESENTER_PATH = "verksted_visning"  # = the file name: a first request to a fresh server finds it too
 SECTOR_PARAM = SECTOR_KEY
-ROW_HEIGHT = 35  # st.dataframe's row height: tall enough to show every area without scrolling
 
 
 def refresh_seconds() -> float:
@@ -322,9 +321,9 @@ def matrix_and_ranking(chart: Chart, *, language: str, downloads: bool = True) -
     The chart's table lists the areas its sector filter kept, with their ranks among all areas.
     Returns the figure (for an image export)."""
     st.plotly_chart(chart.figure, theme=None, key=f"matrix-{chart.key}", config=layout.PLOTLY_CONFIG)
+    layout.chart_text(chart)
     st.subheader(t("ui.workshop.ranking_title", language))
-    st.dataframe(tables.shown(chart.frame, language), hide_index=True, width="stretch", key=f"table-{chart.key}",
-                 height=ROW_HEIGHT * (len(chart.frame) + 1) + 3)
+    static_table(tables.shown(chart.frame, language))  # every column (Lavest, Høyest, Kvadrant) in view
     if downloads:
         layout.downloads_row(chart.frame, chart.key, language, chart)
     return chart.figure

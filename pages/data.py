@@ -16,7 +16,7 @@ from analysis.load import BUNDLED_WORKBOOK
 from analysis.safe_text import markdown
 from analysis.template import survey_workbook
 from dashboard import data, layout, upload
-from dashboard.downloads import csv_download, download
+from dashboard.downloads import csv_download, download, static_table
 from report import charts, docs, tables
 
 survey, view = layout.page()
@@ -29,8 +29,8 @@ REPORT_ROWS = 200  # more would make a slow page; the CSV has them all
 
 def report_table(frame, name: str) -> None:
     """Problems as a static table (long messages wrap), the first `REPORT_ROWS` of them; all in the CSV.
-    The file's values in it are shown as text (`layout.static_table`)."""
-    layout.static_table(tables.shown(frame.head(REPORT_ROWS), language))
+    The file's values in it are shown as text (`downloads.static_table`)."""
+    static_table(tables.shown(frame.head(REPORT_ROWS), language))
     if len(frame) > REPORT_ROWS:
         st.caption(t("ui.data.more_problems", language, shown=REPORT_ROWS, count=len(frame)))
     csv_download(t("ui.data.download_report", language), frame, f"valideringsrapport-{name}.csv", language,

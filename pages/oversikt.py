@@ -38,3 +38,5 @@ with left:
 with right:
     st.subheader(t("ui.overview.howto_title", language))
     st.markdown(charts.howto_text(survey, language, min_n))
+    st.markdown(f"**{t('notice.explain_title', language)}**")
+    st.markdown(t("notice.explain", language, k=min_n))

@@ -34,5 +34,5 @@ with crosstab:
     st.caption(t("ui.explore.crosstab_note", language,
                  denominator=t(f"denominator.{view.denominator}", language)))
     layout.table_block(tables.crosstab_frame(data.distribution(view, [chosen.id]), view.by, language, data.threshold(survey)),
-                       f"{chosen.id}-krysstabell", language, scrollable=True)
+                       f"{chosen.id}-krysstabell", language)
 layout.page_downloads(downloads, [drawn], "utforsk", survey, view)

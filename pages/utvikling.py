@@ -12,6 +12,7 @@ import streamlit as st
 from report.strings import markdown_t, t
 from analysis.rounds import changes_between_rounds, round_column, round_coverage
 from dashboard import data, layout, state
+from dashboard.downloads import static_table
 from report import charts, docs, keys, labels, rounds
 
 survey, view = layout.page()
@@ -65,4 +66,4 @@ partial = rounds.coverage_frame(coverage, survey, language)
 if len(partial):
     st.subheader(t("ui.rounds.partial_title", language))
     st.caption(t("ui.rounds.partial_note", language))
-    layout.static_table(partial)
+    static_table(partial)

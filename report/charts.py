@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 
 from analysis.aggregate import BLANK
 from analysis.codebook import Item, Survey
-from analysis.formatting import format_number
+from analysis.formatting import format_number, format_pct
 from report.strings import t
 from analysis.protect import suppression_note
 from analysis.safe_text import markdown
@@ -72,6 +72,8 @@ class Chart:
     style: Style = SCREEN
     subsection: str = ""
     wide: bool = False  # spans the page's width on screen
+    summary: str = ""  # the chart's numbers in one line: its text alternative (`chart_summary`)
+    hidden_why: tuple[str, ...] = ()  # why a group is hidden, one plain sentence per kind (`notice.why.*`)
 
     @cached_property
     def figure(self) -> go.Figure:
@@ -206,9 +208,62 @@ def suppression_notes(rows: pd.DataFrame, min_n: int, language: str) -> list[str
     return [suppression_note(kind, min_n, language, long=True) for kind in kinds or ["primary"]]
 
 
+def chart_summary(rows: pd.DataFrame, by: Sequence[str], language: str) -> str:
+    """The chart's numbers in one line, from the protected rows it draws — "Tallene i figuren:
+    Administrasjon 65,4 %, Folkevalgte 60,5 %" — a hidden group as hidden, never a number. Options
+    and answer distributions are listed per option / group ("Grong: Legetjeneste 70,0 %, …")."""
+    total = t("group.total", language)
+
+    def value(row: dict, column: str, percent: bool) -> str:
+        if bool(row.get("suppressed", False)) or row.get(column) is None or pd.isna(row.get(column)):
+            return t("notice.hidden", language)
+        number = row[column] * (100 if column == "share" else 1)
+        return format_pct(number, language) if percent else format_number(number, language)
+
+    records = rows.to_dict("records")
+    if not records:
+        return ""
+    if "category" in rows:  # a distribution: each group's answers in the order of the scale
+        parts = []
+        for group in dict.fromkeys(labels.group_label(row, by, total) for row in records):
+            members = [row for row in records if labels.group_label(row, by, total) == group]
+            if any(bool(row.get("suppressed", False)) for row in members):
+                parts.append(t("notice.summary_hidden", language, group=group))
+                continue
+            answers = [f"{labels.answer_label(row['category'], language)} {value(row, 'share', True)}"
+                       for row in members if not bool(row.get("is_blank", False))]
+            parts.append(f"{group}: {', '.join(answers)}")
+        return t("notice.summary", language, values="; ".join(parts))
+    if "option" in rows:  # options per group (or per unit, its top five)
+        parts = []
+        for group in dict.fromkeys(labels.group_label(row, by, total) for row in records):
+            members = [row for row in records if labels.group_label(row, by, total) == group]
+            if any(bool(row.get("suppressed", False)) for row in members) and len(members) == 1:
+                parts.append(t("notice.summary_hidden", language, group=group))
+                continue
+            options = [f"{row['option']} {value(row, 'pct', True)}" for row in members]
+            parts.append(f"{group}: {', '.join(options)}" if by else ", ".join(options))
+        return t("notice.summary", language, values="; ".join(parts))
+    if "mean" in rows:  # a numeric item: each group's mean
+        column, percent = "mean", False
+    else:
+        column, percent = ("respondents", False) if "respondents" in rows and "pct" not in rows else ("pct", True)
+    parts = [f"{labels.group_label(row, by, total)} {value(row, column, percent)}" for row in records]
+    return t("notice.summary", language, values=", ".join(parts))
+
+
+def hidden_sentences(rows: pd.DataFrame, language: str) -> tuple[str, ...]:
+    """One plain sentence per kind of hiding the rows use: why a group's slot says "skjult"."""
+    if "suppression" not in rows or not bool(rows.get("suppressed", pd.Series(dtype=bool)).astype(bool).any()):
+        return ()
+    kinds = [kind for kind in dict.fromkeys(rows.loc[rows["suppressed"].astype(bool), "suppression"]) if isinstance(kind, str)]
+    return tuple(t(f"notice.why.{kind}", language) for kind in kinds or ["primary"])
+
+
 def _chart(survey: Survey, view: View, *, key: str, title: str, subtitle_text: str, frame: pd.DataFrame,
            rows: pd.DataFrame, by: Sequence[str], min_n: int, draw: Callable[[Style], go.Figure], style: Style,
-           base_note: str = "", count: str = "n", subsection: str = "", wide: bool = False) -> Chart:
+           base_note: str = "", count: str = "n", subsection: str = "", wide: bool = False,
+           drawn_rows: pd.DataFrame | None = None, drawn_by: Sequence[str] | None = None) -> Chart:
     """A Chart with the footer and notes every survey chart carries."""
     language = view.language
     bases = bases_text(rows, by, language, min_n, count)
@@ -216,8 +271,11 @@ def _chart(survey: Survey, view: View, *, key: str, title: str, subtitle_text: s
     footer = labels.joined((bases, base_note, provenance))
     notes = (subtitle_text, bases, *suppression_notes(rows, min_n, language),
              t("ui.export.threshold", language, k=min_n), provenance)
+    drawn_rows = rows if drawn_rows is None else drawn_rows
+    drawn_by = by if drawn_by is None else drawn_by
     return Chart(key=key, title=title, subtitle=subtitle_text, frame=frame, footer=footer,
-                 notes=tuple(note for note in notes if note), draw=draw, style=style, subsection=subsection, wide=wide)
+                 notes=tuple(note for note in notes if note), draw=draw, style=style, subsection=subsection, wide=wide,
+                 summary=chart_summary(drawn_rows, drawn_by, language), hidden_why=hidden_sentences(drawn_rows, language))
 
 
 def _width(style: Style, screen: int) -> int:
@@ -346,7 +404,8 @@ def _respondents_chart(survey: Survey, view: View, numbers: Numbers, style: Styl
     base, base_by = (overall, ()) if len(overall) else (cells, by)
     return _chart(survey, view, key="respondenter", title=title, subtitle_text=text,
                   frame=tables.respondents_frame(cells_and_totals, by, survey, language, min_n),
-                  rows=base, by=base_by, min_n=min_n, draw=draw, style=style, count="respondents", wide=True)
+                  rows=base, by=base_by, min_n=min_n, draw=draw, style=style, count="respondents", wide=True,
+                  drawn_rows=cells, drawn_by=by)
 
 
 def _rounds_chart(survey: Survey, view: View, item: Item, table: pd.DataFrame, column: str, *, min_n: int,
@@ -387,9 +446,13 @@ def _workshop_chart(table: pd.DataFrame, *, key: str, title: str, subtitle_text:
     groups = int(table["groups"].max()) if len(table) else 0
     bases = t("ui.export.workshop_bases", language, groups=groups, areas=scored)
     footer = labels.joined((bases, provenance))
-    return Chart(key=key, title=title, subtitle=subtitle_text, frame=ranking_frame(shown, language), footer=footer,
+    ranked = ranking_frame(shown, language)
+    summary = t("notice.summary", language, values="; ".join(
+        f"{rank}. {area} {format_number(score, language, 1)}" for rank, area, score in
+        zip(ranked.iloc[:, 0], ranked.iloc[:, 1], ranked.iloc[:, 2]) if not pd.isna(score))) if len(ranked) else ""
+    return Chart(key=key, title=title, subtitle=subtitle_text, frame=ranked, footer=footer,
                  notes=tuple(note for note in (subtitle_text, bases, provenance) if note), draw=draw, style=style,
-                 wide=True)
+                 wide=True, summary=summary)
 
 
 # ------------------------------------------------------------------------------ a page's plan

@@ -39,7 +39,8 @@ Colours = Mapping[str, Mapping[str, str]]  # {breakdown: {value: colour}}, see t
 
 BAR_HEIGHT = 30  # px per bar in a horizontal bar chart
 LABEL_MIN_SHARE = 0.09  # segments narrower than this carry no text label in a stacked bar
-AXIS_ROOM = 125  # percent axis runs to here; with LABEL_MARGIN, room for the labels right of the whiskers
+AXIS_ROOM = 125  # percent axis runs at most to here; with LABEL_MARGIN, room for the labels right of the whiskers
+LABEL_ROOM = 30  # percentage points right of the highest whisker for its label
 LABEL_MARGIN = 64  # px right of the plot for those labels
 TITLE_WIDTH = 50  # characters per title line for a chart half the page wide; wide charts pass more
 WIDE_TITLE = 105  # … for a chart the full width of the page
@@ -61,7 +62,8 @@ def chart_title(title: str, subtitle: str = "", width: int = TITLE_WIDTH) -> dic
         text += f"<br><span style='font-size:12.5px;color:{theme.MUTED_TEXT}'>{wrap(subtitle, int(width * 1.25))}</span>"
     # Plotly anchors a multi-line title by its first line; this pad keeps that line inside the figure.
     return {"text": text, "x": 0, "xanchor": "left", "xref": "container", "y": 1, "yanchor": "top",
-            "yref": "container", "pad": {"t": 22, "l": 6}, "font": {"size": 15.5}}
+            "yref": "container", "pad": {"t": 22, "l": 6},
+            "font": {"size": 15.5, "family": theme.FONT_FAMILY}}  # the app's font, also where a theme sets another
 
 
 def title_height(title: dict) -> int:
@@ -115,9 +117,17 @@ def category_axis(categories: Sequence[str], **extra) -> dict:
 
 
 def hidden_note(row: Mapping, min_n: int, language: str) -> str:
-    """The core's words for a hidden group, in italics."""
+    """The core's words for a hidden group, in italics (hover text; the slot itself shows `hidden_mark`)."""
     status = row.get("suppression")
     return f"<i>{suppression_note(status if isinstance(status, str) else 'primary', min_n, language)}</i>"
+
+
+def hidden_mark(language: str, colour: str | None = None) -> str:
+    """What a hidden group's own slot shows: a square in the group's colour (when it has one) and
+    "skjult" in the text colour (a coloured word would fail contrast for light colours). The
+    same for every kind of hiding: the sentence under the chart says why (`notice.why.*`)."""
+    swatch = f"<span style='color:{colour}'>■</span> " if colour else ""
+    return f"{swatch}<i>{t('notice.hidden', language)}</i>"
 
 
 def value_colour(colours: Colours, breakdown: str | None, value: str) -> str:
@@ -173,7 +183,7 @@ def bars_from_table(table: pd.DataFrame, category: str | None, series: str | Non
             high=None if hidden or _missing(row["ci_high"]) else float(row["ci_high"]) * 100,
             n=None if hidden else int(row["n"]),
             k=None if hidden else int(row["k"]),
-            note=hidden_note(row, min_n, language) if hidden else "",
+            note=hidden_mark(language, value_colour(colours, colour_by, str(row[colour_by]) if colour_by else "")) if hidden else "",
         ))
     return bars
 
@@ -218,8 +228,11 @@ def share_bars(bars: Sequence[Bar], *, title: str, subtitle: str, language: str,
     heading = chart_title(title, subtitle, title_width)
     plot_height = BAR_HEIGHT * len(bars) + 14 * len(categories) + 20
     rows = legend_rows(series_order, title_width) if show_legend else 0
+    # The axis runs as far as the labels right of the highest whisker need, not always to AXIS_ROOM.
+    reach = max((_label_position(bar) for bar in bars if not bar.hidden), default=0)
+    upper = min(AXIS_ROOM, max(104, reach + LABEL_ROOM))
     layout = base_layout(language, heading, plot_height, legend=rows, barmode="group", scattermode="group",
-                         xaxis=percent_axis(language, AXIS_ROOM), yaxis=category_axis(categories, ticklabelstandoff=6))
+                         xaxis=percent_axis(language, upper), yaxis=category_axis(categories, ticklabelstandoff=6))
     layout["margin"]["r"] = LABEL_MARGIN
     return go.Figure(data=traces, layout=layout)
 
@@ -375,8 +388,9 @@ def top_options_figure(table: pd.DataFrame, *, unit: str, colours: Colours, titl
         if hidden:
             axes[f"yaxis{suffix}"] = {"domain": [top - facet_px / plot_height, top], "anchor": f"x{suffix}",
                                       "visible": False, "fixedrange": True}
-            traces.append({"type": "scatter", "mode": "text", "x": [2], "y": [0], "text": [hidden_note(block.iloc[0], min_n, language)],
-                           "textposition": "middle right", "showlegend": False, "hoverinfo": "skip",
+            traces.append({"type": "scatter", "mode": "text", "x": [2], "y": [0], "text": [hidden_mark(language, value_colour(colours, unit, value))],
+                           "hovertext": [hidden_note(block.iloc[0], min_n, language)], "hovertemplate": "%{hovertext}<extra></extra>",
+                           "textposition": "middle right", "showlegend": False,
                            "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
             continue
         block = block.sort_values("rank")
@@ -492,28 +506,45 @@ def distribution_figure(table: pd.DataFrame, item: Item, *, by: Sequence[str], t
             "hovertext": [f"{label}: {format_number(c, language)}" for c in counts],
             "hovertemplate": "%{hovertext}<extra></extra>",
         })
-    if hidden:
-        traces.append({"type": "scatter", "mode": "text", "showlegend": False, "hoverinfo": "skip",
-                       "y": [tick[g] for g in hidden], "x": [0] * len(hidden), "text": list(hidden.values())})
+    if hidden:  # the word in the group's row, at the start of the axis (clear of the zero line); why on hover
+        traces.append({"type": "scatter", "mode": "text", "showlegend": False, "textposition": "middle right",
+                       "y": [tick[g] for g in hidden], "x": [-100] * len(hidden), "text": [hidden_mark(language)] * len(hidden),
+                       "hovertext": list(hidden.values()), "hovertemplate": "%{hovertext}<extra></extra>"})
 
     legend = [trace["name"] for trace in traces if trace["type"] == "bar" and trace.get("showlegend", True)]
     heading = chart_title(title, subtitle, title_width)
+    narrow = title_width < TITLE_WIDTH * 1.5  # half the page wide: a smaller legend, the count panel further off
     ticks = [-100, -50, 0, 50, 100]
+    stacked = max((sum(int(row["count"]) for row in rows[group] if row["category"] == item.dont_know or bool(row["is_blank"]))
+                   for group in shown), default=0)
     layout = base_layout(
-        language, heading, 46 * len(groups) + 30, legend=legend_rows(legend, title_width), bottom=52,
+        language, heading, 46 * len(groups) + 30,
+        legend=legend_rows(legend, int(title_width * (1.25 if narrow else 1))), bottom=52,
         barmode="relative", bargap=0.32,
         uniformtext={"minsize": 10, "mode": "hide"},  # no shrunken labels in narrow segments
-        xaxis={"domain": [0, 0.79 if apart else 1], "range": [-100, 100], "tickvals": ticks, "fixedrange": True,
-               "ticktext": [format_pct(abs(v), language, 0) for v in ticks], "gridcolor": theme.GRID_COLOUR,
-               "zeroline": True, "zerolinecolor": theme.MUTED_TEXT, "zerolinewidth": 1.4},
+        xaxis={"domain": [0, (0.76 if narrow else 0.79) if apart else 1], "range": [-100, 100], "tickvals": ticks,
+               "fixedrange": True, "ticktext": [format_pct(abs(v), language, 0) for v in ticks],
+               "gridcolor": theme.GRID_COLOUR,
+               # Under the bars: the middle answer's label, centred on zero, is not crossed out by the line.
+               "zeroline": True, "zerolinecolor": theme.MUTED_TEXT, "zerolinewidth": 1.4, "layer": "below traces"},
         yaxis=category_axis([tick[g] for g in groups]),
     )
-    if apart:  # whole-number ticks only: a step of at least 1 ("0 1 1" otherwise for a count of 1)
-        layout["xaxis2"] = {"domain": [0.85, 1], "anchor": "y", "range": [0, apart_max * 1.08], "tickmode": "linear",
-                            "tick0": 0, "dtick": max(1, math.ceil(apart_max / 2)), "tickformat": "d",
-                            "gridcolor": theme.GRID_COLOUR, "fixedrange": True,
+    if apart:  # the count panel, with whole-number ticks only ("0 1 1" otherwise for a count of 1)
+        layout["xaxis2"] = {"domain": [0.86 if narrow else 0.85, 1], "anchor": "y", "fixedrange": True,
+                            "gridcolor": theme.GRID_COLOUR, **count_axis(stacked, language),
                             "title": {"text": t("ui.chart.count_axis", language), "font": {"size": 11.5}}}
+    if narrow:  # legend entries in columns of equal width and a smaller font: fewer rows
+        layout["legend"]["font"] = {"size": 11.5}
     return go.Figure(data=traces, layout=layout)
+
+
+def count_axis(most: int, language: str, ticks: int = 3) -> dict:
+    """A count axis with whole-number ticks only (never "0 1 1"): 0, a step, …, up to `most`."""
+    most = max(int(most), 1)
+    step = max(1, math.ceil(most / (ticks - 1)))
+    values = list(range(0, most + step, step))
+    return {"range": [0, values[-1] * 1.04], "tickmode": "array", "tickvals": values,
+            "ticktext": [format_number(v, language) for v in values]}
 
 
 # ----------------------------------------------------------------------- respondent counts
@@ -525,7 +556,7 @@ def respondents_figure(table: pd.DataFrame, *, by: Sequence[str], colours: Colou
     category, series = split_by(by)
     total = t("group.total", language)
     labels = [str(v) for v in table[category]] if category else [total] * len(table)
-    texts = {label: as_text(label) for label in labels}
+    texts = {label: wrap(label, 16) for label in labels}  # wrapped, never rotated
     traces = []
     for value in (list(dict.fromkeys(table[series])) if series else [None]):
         mask = (table[series] == value).to_numpy() if series else [True] * len(table)
@@ -547,17 +578,19 @@ def respondents_figure(table: pd.DataFrame, *, by: Sequence[str], colours: Colou
             # ("hiddenhidden") once a category holds several groups.
             traces.append({"type": "scatter", "mode": "markers", "showlegend": False,
                            "offsetgroup": name, "name": name, "x": [texts[v] for v, keep in zip(x, shown) if not keep],
-                           "y": [0] * int((~shown).sum()), "cliponaxis": False,
-                           "marker": {"symbol": "circle-x-open", "size": 10, "color": theme.MUTED_TEXT,
-                                      "line": {"width": 1.4}},
+                           "y": [0] * int((~shown).sum()), "textposition": "top center", "cliponaxis": False,
+                           "text": [hidden_mark(language, value_colour(colours, series or category, str(value if series else v)))
+                                    for v, keep in zip(x, shown) if not keep],
                            "hovertext": [hidden_note(row, min_n, language) for row in block[~shown].to_dict("records")],
                            "hovertemplate": "%{x}: %{hovertext}" + extra})
     heading = chart_title(title, subtitle, WIDE_TITLE)
+    counts = pd.to_numeric(table.loc[~table["suppressed"].astype(bool), "respondents"], errors="coerce").dropna()
+    most = int(counts.max()) if len(counts) else 0
     layout = base_layout(language, heading, 300, legend=1 if series else 0, barmode="group", scattermode="group",
-                         xaxis={"fixedrange": True, "categoryorder": "array",
+                         xaxis={"fixedrange": True, "categoryorder": "array", "tickangle": 0, "automargin": True,
                                 "categoryarray": [texts[label] for label in dict.fromkeys(labels)]},
                          yaxis={"title": {"text": t("ui.chart.respondents_axis", language)}, "gridcolor": theme.GRID_COLOUR, "automargin": True,
-                                "rangemode": "tozero", "fixedrange": True})
+                                "fixedrange": True, **count_axis(most * 1.12, language, ticks=5)})
     return go.Figure(data=traces, layout=layout)
 
 
@@ -652,4 +685,48 @@ def styled(figure: go.Figure, style: Style = SCREEN) -> go.Figure:
         if "y" in legend:  # the same distance from the top, in container fractions
             layout["legend"] = {**legend, "y": 1 - (1 - legend["y"]) * height / target}
         layout["height"] = target
+    data, layout = _fit_bars(data, layout)
     return go.Figure(data=data, layout=layout)
+
+
+LABEL_LINES = 1.35  # a bar at least this many label heights thick keeps its labels apart
+THICK_BAR = 2.6  # … and at most this many: thicker bars only leave the slide empty
+
+
+def _fit_bars(data: list, layout: dict) -> tuple[list, dict]:
+    """Bars and type sized by how many bars share the plot (a room's or slide's fixed height):
+    24 bars (12 areas × 2 roles) get type small enough for their labels not to run into each
+    other, two bars no thicker than a few label heights (more gap instead of slabs)."""
+    bars = [trace for trace in data if trace.get("type") == "bar" and trace.get("orientation") == "h"
+            and trace.get("xaxis", "x") == "x" and trace.get("yaxis", "y") == "y"]
+    height, margin = layout.get("height"), layout.get("margin") or {}
+    if not bars or not height or any(key.startswith("yaxis") and key != "yaxis" for key in layout):
+        return data, layout
+    categories = len({value for trace in bars for value in trace.get("y", [])}) or 1
+    grouped = layout.get("barmode") == "group"
+    per_category = max(1, len({trace.get("offsetgroup") or trace.get("name") for trace in bars})) if grouped else 1
+    plot = height - margin.get("t", 0) - margin.get("b", 0)
+    gap = layout.get("bargap", 0.2)
+    thickness = plot / categories * (1 - gap) / per_category
+    label = max((trace.get("textfont", {}).get("size", 12) for trace in data), default=12)
+    if thickness < LABEL_LINES * label:  # crowded: smaller type everywhere on the plot
+        factor = max(0.6, thickness / (LABEL_LINES * label))
+        data = [_scale_fonts(trace, factor) for trace in data]
+        ticks = (layout.get("yaxis", {}).get("tickfont") or {}).get("size") or (layout.get("font") or {}).get("size", 13)
+        layout = {**layout, "yaxis": {**layout.get("yaxis", {}), "tickfont": {"size": ticks * factor}}}
+    elif thickness > THICK_BAR * label:  # a few bars: wider gaps, not slabs across the slide
+        wanted = THICK_BAR * label * per_category * categories / plot
+        layout = {**layout, "bargap": min(0.7, max(gap, 1 - wanted))}
+    return data, layout
+
+
+def _scale_fonts(node, factor: float, parent: str = ""):
+    """Every font size in a trace or axis dict times `factor` (text labels and tick labels)."""
+    if isinstance(node, dict):
+        return {key: (value * factor if key == "size" and "font" in parent and isinstance(value, (int, float))
+                      else _scale_fonts(value, factor, key)) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_scale_fonts(value, factor, parent) for value in node]
+    if isinstance(node, str) and "font-size" in node:
+        return _CSS_SIZE.sub(lambda m: f"font-size:{float(m.group(1)) * factor:g}px", node)
+    return node

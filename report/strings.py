@@ -395,7 +395,7 @@ UI_NB.update({
     "ui.table.download": "Last ned CSV",
     "ui.explore.item": "Spørsmål",
     "ui.explore.crosstab": "Krysstabell",
-    "ui.explore.crosstab_note": "Antall og andel per svar og gruppe. Nevner: {denominator}.",
+    "ui.explore.crosstab_note": "Andel per svar og gruppe i prosent av n; ubesvarte som antall. Nevner: {denominator}.",
     "ui.overview.invited": "Invitert",
     "ui.overview.answered": "Svarte",
     "ui.overview.response_rate": "Svarprosent",
@@ -498,7 +498,7 @@ UI_EN.update({
     "ui.table.download": "Download CSV",
     "ui.explore.item": "Question",
     "ui.explore.crosstab": "Crosstab",
-    "ui.explore.crosstab_note": "Count and share per answer and group. Denominator: {denominator}.",
+    "ui.explore.crosstab_note": "Share per answer and group in percent of n; blanks as a count. Denominator: {denominator}.",
     "ui.overview.invited": "Invited",
     "ui.overview.answered": "Answered",
     "ui.overview.response_rate": "Response rate",
@@ -742,9 +742,51 @@ UI_EN.update({
 })
 
 #: Every string the upper layers show: the core's and the interface's.
+# Issue 15: small-group notices, plain test verdicts, chart summaries (kept together: several
+# branches edit this file).
+UI_NB.update({
+    "notice.hidden": "skjult",
+    "notice.why.primary": "Skjult: gruppen er så liten at tallet kunne vise hva enkeltpersoner har svart.",
+    "notice.why.secondary": "Skjult: tallet holdes tilbake for å beskytte en liten gruppe – sammen med de andre tallene kunne det vise hva enkeltpersoner har svart.",
+    "notice.explain_title": "Når et tall er skjult",
+    "notice.explain": "Der et tall kunne vise hva enkeltpersoner har svart, står det «skjult» på gruppens plass i figuren – med en rute i gruppens farge – og i tabellen. En setning under figuren sier hvorfor. «Gruppen er så liten …» betyr at gruppen har færre enn {k} svar. «For å beskytte en liten gruppe …» betyr at tallet sammen med andre tall ville avslørt en liten gruppe: en annen gruppe, eller at alle eller ingen i en liten gruppe svarte det samme. Ingen av setningene sier noe om hva den skjulte gruppen svarte.",
+    "notice.summary": "Tallene i figuren: {values}",
+    "notice.summary_hidden": "{group}: skjult",
+    "ui.compare.col.verdict": "Vurdering",
+    "ui.compare.verdict.clear": "Klar forskjell",
+    "ui.compare.verdict.unclear": "Ingen klar forskjell",
+    "ui.compare.verdict.too_few": "For få svar",
+    "ui.compare.verdict_help": "«Klar forskjell»: forskjellen står seg også når alle {tests} sammenligningene i familien tas med (justert p under {alpha}). «Ingen klar forskjell»: forskjellen kan være tilfeldig – også når intervallet alene ikke rommer 0, for blant mange tester gir noen et slikt utslag ved en tilfeldighet. «For få svar»: en av gruppene er skjult for å beskytte små grupper.",
+    "ui.compare.details": "Detaljer: p-verdier, tester og korrigering for mange tester",
+    "ui.compare.col.p_bh": "p etter korrigering (Benjamini–Hochberg)",
+    "ui.compare.col.p_ordinal": "p for hele svarfordelingen, korrigert",
+    "ui.col.crosstab_answer": "{answer} (%)",
+})
+
+UI_EN.update({
+    "notice.hidden": "hidden",
+    "notice.why.primary": "Hidden: the group is so small that the number could show what individuals answered.",
+    "notice.why.secondary": "Hidden: the number is held back to protect a small group – together with the other numbers it could show what individuals answered.",
+    "notice.explain_title": "When a number is hidden",
+    "notice.explain": "Where a number could show what individuals answered, the chart says “hidden” in the group's place – with a square in the group's colour – and so does the table. A sentence under the chart says why. “The group is so small …” means the group has fewer than {k} answers. “To protect a small group …” means that together with other numbers it would give a small group away: another group, or everyone or no one in a small group giving the same answer. Neither sentence says anything about what the hidden group answered.",
+    "notice.summary": "The chart's numbers: {values}",
+    "notice.summary_hidden": "{group}: hidden",
+    "ui.compare.col.verdict": "Verdict",
+    "ui.compare.verdict.clear": "Clear difference",
+    "ui.compare.verdict.unclear": "No clear difference",
+    "ui.compare.verdict.too_few": "Too few answers",
+    "ui.compare.verdict_help": "“Clear difference”: the difference holds when all {tests} comparisons in the family are taken into account (adjusted p below {alpha}). “No clear difference”: the difference may be chance – even when the interval alone leaves out 0, because among many tests some show such a gap by chance. “Too few answers”: one of the groups is hidden to protect small groups.",
+    "ui.compare.details": "Details: p-values, tests and the correction for many tests",
+    "ui.compare.col.p_bh": "p after correction (Benjamini–Hochberg)",
+    "ui.compare.col.p_ordinal": "p for the whole answer distribution, corrected",
+    "ui.col.crosstab_answer": "{answer} (%)",
+})
+
+
 NB: dict[str, str] = {**i18n.NB, **UI_NB}
 EN: dict[str, str] = {**i18n.EN, **UI_EN}
 CATALOGUE: dict[str, dict[str, str]] = {"nb": NB, "en": EN}
+
 
 
 def t(key: str, language: str = DEFAULT_LANGUAGE, /, **params) -> str:

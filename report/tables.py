@@ -90,21 +90,41 @@ def distribution_frame(table: pd.DataFrame, by: Sequence[str], survey: Survey, l
 
 
 def crosstab_frame(table: pd.DataFrame, by: Sequence[str], language: str, min_n: int) -> pd.DataFrame:
-    """Answers down, groups across: each group's count and share (percent) of every answer, its
-    base n in the last row. A hidden group's columns hold the core's note instead of numbers."""
+    """Groups down, answers across (a narrow table: as many columns as answers, not twice the
+    groups): each group's base n, the share (percent) of every answer, and the count of blanks,
+    which are outside the share's denominator. A hidden group's row holds the core's note
+    instead of numbers."""
     table = table.assign(_group=group_labels(table, by, language))
     answers = list(dict.fromkeys(table["category"]))
-    frame = pd.DataFrame({t("ui.col.answer", language): [answer_label(c, language) for c in answers] + ["n"]})
+    blank = [category for category in answers if category == BLANK]
+    shared = [category for category in answers if category != BLANK]
+    group_header, note_header = t("ui.col.group", language), t("ui.col.note", language)
+    share_headers = {c: t("ui.col.crosstab_answer", language, answer=answer_label(c, language)) for c in shared}
+    blank_header = t("ui.col.crosstab_count", language, group=answer_label(BLANK, language))
+    rows = []
     for group, block in table.groupby("_group", sort=False):
         block = block.set_index("category").reindex(answers)
-        count_header = t("ui.col.crosstab_count", language, group=group)
-        share_header = t("ui.col.crosstab_share", language, group=group)
+        row: dict = {group_header: group}
         if bool(block["suppressed"].any()):
-            frame[count_header] = _notes(block.iloc[:1], min_n, language) * (len(answers) + 1)
-            frame[share_header] = ""
-            continue
-        frame[count_header] = pd.concat([block["count"], block["n"].iloc[:1]], ignore_index=True).astype("Int64")
-        frame[share_header] = pd.concat([_percent(block["share"]), pd.Series([pd.NA])], ignore_index=True).astype("Float64")
+            row.update({"n": pd.NA, **{header: pd.NA for header in share_headers.values()}})
+            if blank:
+                row[blank_header] = pd.NA
+            row[note_header] = _notes(block.iloc[:1], min_n, language)[0]
+        else:
+            row["n"] = block["n"].iloc[0]
+            row.update({share_headers[c]: block.at[c, "share"] * 100 for c in shared})
+            if blank:
+                row[blank_header] = block.at[BLANK, "count"]
+            row[note_header] = ""
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    frame["n"] = frame["n"].astype("Int64")
+    for header in share_headers.values():
+        frame[header] = frame[header].astype("Float64").round(1)
+    if blank:
+        frame[blank_header] = frame[blank_header].astype("Int64")
+    if not frame[note_header].astype(bool).any():
+        frame = frame.drop(columns=[note_header])
     return frame
 
 

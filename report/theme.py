@@ -1,9 +1,13 @@
 """Colours and layout defaults: one place, so every page and every export looks the same.
 
-Categorical colours are Okabe–Ito (safe for the common colour-vision deficiencies), extended
-with Paul Tol's "muted" set when a survey has more groups than that. Each value of each
-breakdown gets one colour for the whole app — Administrasjon is the same blue on every page —
-assigned from the codebook, so a new survey gets its own consistent colours without code.
+Categorical colours: each breakdown has its own palette, so no colour means two things — the
+default comparison (role: Administrasjon, Folkevalgte) takes Okabe–Ito's blue and orange, the
+unit (municipality) Paul Tol's "muted" green, wine, sand and teal; a third breakdown Tol's
+"dark" set. All three are safe for the common colour-vision deficiencies, and no hue of one is
+near a hue of another (Okabe–Ito's sky blue and vermillion are left out: they read as the
+role's blue and orange). Each value of each breakdown gets one colour for the whole app —
+Administrasjon is the same blue on every page — assigned from the codebook in value order, so a
+new survey gets its own consistent colours without code (a palette that runs out repeats).
 Answer scales use ColorBrewer's RdBu (diverging, colour-blind safe) with a grey middle.
 No Streamlit here: figures and exports import this module.
 """
@@ -14,22 +18,22 @@ from itertools import cycle
 
 from analysis.codebook import Survey
 
-# Okabe & Ito (2008), without black and yellow (too dark / too light for bars on white),
-# in the order the groups are coloured; then Paul Tol's "muted" scheme.
-CATEGORICAL = (
-    "#0072B2",  # blue
-    "#E69F00",  # orange
-    "#009E73",  # bluish green
-    "#CC79A7",  # reddish purple
-    "#56B4E9",  # sky blue
-    "#D55E00",  # vermillion
-    "#332288", "#117733", "#44AA99", "#88CCEE", "#DDCC77", "#CC6677", "#AA4499", "#882255",
-)
+# Okabe & Ito (2008) for the default comparison (role), without black and yellow (too dark /
+# too light for bars on white) and without sky blue and vermillion (kept apart from blue, orange).
+ROLE_PALETTE = ("#0072B2", "#E69F00", "#CC79A7", "#009E73")  # blue, orange, reddish purple, bluish green
+# Paul Tol's "muted" scheme for the unit (municipality), without its indigo and cyan (near the
+# role's blue) and rose (near orange and purple).
+UNIT_PALETTE = ("#117733", "#882255", "#DDCC77", "#44AA99", "#999933", "#AA4499")  # green, wine, sand, teal, olive, purple
+# Any further breakdown: Paul Tol's "dark" scheme.
+OTHER_PALETTE = ("#222255", "#225555", "#225522", "#666633", "#663333")
+PALETTES = (ROLE_PALETTE, UNIT_PALETTE, OTHER_PALETTE)
+CATEGORICAL = ROLE_PALETTE + UNIT_PALETTE + OTHER_PALETTE  # every categorical colour, in order
 TOTAL_COLOUR = "#4A5866"  # one bar for everyone
 REST_COLOUR = "#A3ABB3"  # "the rest of the region" in a my-municipality comparison
 TEXT_COLOUR = "#1F2933"
 MUTED_TEXT = "#5C6670"
 GRID_COLOUR = "#E4E7EB"
+FOCUS_COLOUR = "#0B5C8E"  # keyboard focus ring: 7.0:1 on white
 WHISKER_COLOUR = "#1F2933"
 
 # ColorBrewer RdBu: the low end of a scale red, the high end blue, the middle grey.
@@ -42,7 +46,8 @@ DONT_KNOW = "#9E9E9E"
 BLANK = "#D9D9D9"
 LIGHT_FILLS = {*NEGATIVE[:1], *POSITIVE[:1], NEUTRAL, BLANK}
 
-FONT_FAMILY = '"Source Sans 3", "Source Sans Pro", "Helvetica Neue", Arial, sans-serif'
+# Streamlit ships its sans-serif font as "Source Sans" (the app's body text): charts name it first.
+FONT_FAMILY = '"Source Sans", "Source Sans 3", "Source Sans Pro", "Helvetica Neue", Arial, sans-serif'
 
 
 def breakdown_order(survey: Survey) -> list[str]:
@@ -53,10 +58,13 @@ def breakdown_order(survey: Survey) -> list[str]:
 
 
 def breakdown_colours(survey: Survey) -> dict[str, dict[str, str]]:
-    """`{breakdown: {value: colour}}`, values in codebook order, no colour used twice while
-    the palette lasts."""
-    palette = cycle(CATEGORICAL)
-    return {name: {value: next(palette) for value in survey.breakdowns[name].values} for name in breakdown_order(survey)}
+    """`{breakdown: {value: colour}}`, values in codebook order, each breakdown from its own
+    palette (`PALETTES`, in `breakdown_order`), so a colour names one breakdown's value."""
+    colours = {}
+    for position, name in enumerate(breakdown_order(survey)):
+        palette = cycle(PALETTES[min(position, len(PALETTES) - 1)])
+        colours[name] = {value: next(palette) for value in survey.breakdowns[name].values}
+    return colours
 
 
 def scale_colours(negative: int, neutral: bool, positive: int) -> tuple[list[str], str | None, list[str]]:

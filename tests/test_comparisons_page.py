@@ -2,6 +2,7 @@
 no tests on municipality × role cells, and the weighted view only on request."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -19,6 +20,14 @@ def cli_rows():
     return {row["item_id"]: row for row in json.loads(result.stdout)}
 
 
+def plain(frame):
+    """An `st.table`'s cells and headers as the reader sees them (the app escapes them for Markdown)."""
+    unescape = lambda text: re.sub(r"\\(.)", r"\1", str(text))  # noqa: E731
+    frame = frame.map(unescape)
+    frame.columns = [unescape(c) for c in frame.columns]
+    return frame
+
+
 def open_page(page: str, **params) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for key, value in params.items():
@@ -33,13 +42,15 @@ def open_page(page: str, **params) -> AppTest:
 def test_erfaringer_shows_role_tests_equal_to_cli(cli_rows):
     at = open_page("pages/erfaringer.py")
     assert any(h.value == "Forskjeller mellom gruppene" for h in at.header)
-    frame = at.dataframe[-1].value
+    verdicts, details = plain(at.table[-2].value), plain(at.table[-1].value)  # the verdicts, then the details expander's p-values
     questions = {row["question"]: row for row in cli_rows.values()}
-    assert len(frame) >= 8
-    for record in frame.to_dict("records"):
+    assert len(verdicts) >= 8 and len(details) == len(verdicts)
+    for record, detail in zip(verdicts.to_dict("records"), details.to_dict("records")):
         expected = questions[record["Spørsmål"]]
-        assert record["p justert (BH)"] == f"{expected['p_adjusted']:.3f}".replace(".", ",")
-        assert record["Signifikant"] == ("ja" if expected["significant"] else "nei")
+        assert detail["Spørsmål"] == record["Spørsmål"]
+        assert detail["p etter korrigering (Benjamini–Hochberg)"] == f"{expected['p_adjusted']:.3f}".replace(".", ",")
+        assert record["Vurdering"] == ("Klar forskjell" if expected["significant"] else "Ingen klar forskjell")
+        assert f"{abs(expected['diff_pp']):.1f}".replace(".", ",") in record["Forskjell, prosentpoeng (95 % KI)"]
     assert any("30 prosentpoeng" in c.value for c in at.caption)
 
 
@@ -50,10 +61,10 @@ def test_cells_get_no_tests():
 
 def test_weighting_is_off_by_default_and_shown_on_request():
     at = open_page("pages/erfaringer.py")
-    assert not any("Vektet (95 % KI)" in df.value.columns for df in at.dataframe)
+    assert not any("Vektet (95 % KI)" in plain(table.value).columns for table in at.table)
     at.toggle(key=keys.WEIGHTING_KEY).set_value(True).run()
     assert not at.exception
-    weighted = at.dataframe[-1].value
+    weighted = plain(at.table[-1].value)
     assert "Vektet (95 % KI)" in weighted.columns and "Uvektet" in weighted.columns
 
 

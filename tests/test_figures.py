@@ -79,7 +79,10 @@ def test_hidden_group_shows_the_note_not_a_bar(tiny):
     assert not set(hidden) & set(share_traces(figure)[0].y)
     notes = [text for text in label_traces(figure)[0].text if "<i>" in text]
     assert len(notes) == len(hidden)
-    assert all(suppression_note(status, 5, "nb") in note for status, note in zip(table[table["suppressed"]]["suppression"], notes))
+    # The slot says "skjult" beside a square in the group's own colour; never a number.
+    colours = theme.breakdown_colours(tiny)["rolle"]
+    assert all("skjult" in note and f"color:{colours[group]}" in note and not any(c.isdigit() for c in note.split("</span>")[-1])
+               for group, note in zip(hidden, notes))
     assert not any(PCT.search(note) for note in notes)
 
 
@@ -111,6 +114,20 @@ def test_colours_follow_the_codebook_and_never_repeat(tiny, bundled):
         assert len(used) == len(set(used))
         assert list(colours["rolle"]) == list(survey.breakdowns["rolle"].values)
     assert theme.breakdown_colours(bundled)["rolle"] == {"Administrasjon": theme.CATEGORICAL[0], "Folkevalgte": theme.CATEGORICAL[1]}
+
+
+def test_roles_and_municipalities_have_separate_palettes(bundled):
+    colours = theme.breakdown_colours(bundled)
+    assert set(colours["rolle"].values()) <= set(theme.ROLE_PALETTE)
+    assert set(colours["kommune"].values()) <= set(theme.UNIT_PALETTE)
+    assert not set(theme.ROLE_PALETTE) & set(theme.UNIT_PALETTE)
+
+
+def test_count_axis_has_whole_ticks_only():
+    for most in (1, 2, 3, 7, 55):
+        axis = figures.count_axis(most, "nb")
+        assert all(isinstance(v, int) for v in axis["tickvals"]) and len(set(axis["tickvals"])) == len(axis["tickvals"])
+        assert axis["tickvals"][-1] >= most
 
 
 def test_distribution_diverges_around_the_middle_answer(tiny):
@@ -181,13 +198,17 @@ def test_headline_table_for_download(role_table, tiny):
     assert ",60.0," in english.splitlines()[1]
 
 
-def test_crosstab_has_counts_shares_and_base(tiny):
+def test_crosstab_has_groups_as_rows_with_shares_and_base(tiny):
     table = protect_distribution(distribution_table(tiny, ("rolle",), ["q1"]), 1, ("rolle",))
     frame = tables.crosstab_frame(table, ("rolle",), "nb", 1)
-    assert list(frame["Svar"])[-3:] == ["Vet ikke", "Ubesvart", "n"]
-    assert list(frame["Pol: antall"]) == [1, 0, 0, 1, 0, 2, 1, 4]
-    assert frame["Adm: %"].iloc[4] == 40.0
-    assert frame["Pol: %"].isna().iloc[-2:].all()  # blanks and n carry no share
+    assert list(frame["Gruppe"]) == ["Adm", "Pol"]  # groups down
+    assert list(frame.columns)[-2:] == ["Vet ikke (%)", "Ubesvart: antall"]  # answers across, blanks as a count
+    pol = frame[frame["Gruppe"] == "Pol"].iloc[0]
+    rows = table[table["rolle"] == "Pol"].set_index("category")
+    assert pol["n"] == rows["n"].iloc[0]
+    assert pol["Ubesvart: antall"] == rows.loc[rows["is_blank"], "count"].iloc[0]
+    shares = [pol[column] for column in frame.columns if column.endswith("(%)")]
+    assert sum(shares) == pytest.approx(100, abs=0.3)  # every answer in the denominator, blanks outside
 
 
 def test_respondents_figure_hides_small_cells(bundled):

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.load import load_workbook
+from analysis.intake import load_workbook
 from report import charts
 from report.numbers import SurveyNumbers
 from report.view import view_for

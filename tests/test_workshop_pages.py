@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
@@ -74,7 +75,10 @@ def figure(at: AppTest, index: int = 0) -> dict:
 
 
 def table_column(at: AppTest, name: str, index: int = 0) -> list:
-    return at.dataframe[index].value[name].tolist()
+    """A column of the ranked list (an `st.table`, its cells escaped for Markdown), as the reader sees it."""
+    frame = at.table[index].value
+    column = next(c for c in frame.columns if re.sub(r"\\(.)", r"\1", str(c)) == name)
+    return [re.sub(r"\\(.)", r"\1", str(value)) for value in frame[column]]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -114,7 +118,7 @@ def test_prioriteringer_absolute_split_and_english():
     spec = figure(at)
     assert {shape.get("x0") for shape in spec["layout"]["shapes"]} >= {5.5}
     assert "Easy to implement and high potential" in [a["text"].replace("<br>", " ") for a in spec["layout"]["annotations"]]
-    assert "Area" in at.dataframe[0].value.columns
+    assert "Area" in at.table[0].value.columns
 
 
 # ---------------------------------------------------------------------------------------------
