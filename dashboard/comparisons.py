@@ -223,13 +223,11 @@ def _render_numeric(survey: Survey, view: View, family: str, items: Sequence[Ite
         table = table[table["group_a"] == view.focus]
     st.subheader(t("ui.numeric.compare_title", language))
     frame = numeric_comparison_frame(table, survey, min_n, language)
-    st.dataframe(frame, hide_index=True, width="stretch")
+    static_table(frame)
     download_csv(frame, f"tester-numerisk-{breakdown}", language)
 
 
 def _render_weighting(survey: Survey, view: View, ids: tuple[str, ...], min_n: int, key: str) -> None:
-    from dashboard import layout
-
     language = view.language
     if not weighting_available(survey):  # no toggle a survey without weights cannot honour
         return
