@@ -120,7 +120,8 @@ def compare_groups(
         table = headline_table(survey, [breakdown], item_ids, denominator, focus, language, counts=counts)
         table["suppression"] = headline_status(table, threshold, [breakdown], survey, focus=focus, plan=plan)
         raw = counts.groups[breakdown].tolist()
-        label = dict(zip(raw, table[breakdown].iloc[: len(raw)]))
+        names = survey.breakdowns[breakdown]
+        label = {value: names.value_text(str(shown), language) for value, shown in zip(raw, table[breakdown].iloc[: len(raw)])}
         index_a = raw.index(value_a)
         index_b = raw.index(REST_MARKER if value_b is None else value_b)
         for i, item in enumerate(counts.items):

@@ -24,7 +24,7 @@ from dashboard import data
 from dashboard.downloads import csv_download
 from report import charts, tables
 from report.view import View
-from report.labels import breakdown_label, group_label
+from report.labels import breakdown_label, group_label, localised_groups
 
 WEIGHTING_KEY = "vekting"
 
@@ -95,7 +95,7 @@ def comparison_frame(table: pd.DataFrame, min_n: int, language: str) -> pd.DataF
 
 def weighted_frame(table: pd.DataFrame, by: Sequence[str], min_n: int, language: str, survey: Survey) -> pd.DataFrame:
     rows = []
-    for row in table.to_dict("records"):
+    for row in localised_groups(table, survey, by, language).to_dict("records"):
         group = group_label(row, by, t("group.total", language))
         shown = {t("ui.compare.col.question", language): row["question"], t("ui.weighting.col.group", language): group}
         if row["suppressed"]:

@@ -28,7 +28,7 @@ def item_choice(item: Item, language: str) -> str:
     label = item.text("label", language)
     if item.kind != "multi_select":
         return label
-    return f"{item.subsection or item.text('question', language)}: {label}"
+    return f"{labels.subsection_title(item, language) or item.text('question', language)}: {label}"
 
 
 def with_group_label(table: pd.DataFrame, by: Sequence[str], language: str) -> pd.DataFrame:
