@@ -231,6 +231,8 @@ def how_to_read(survey: Survey, family: str = "role", language: str = "nb", alph
         return ""
     rest = t("group.rest", language, region=survey.meta["region"]) if survey.meta.get("region") else t("group.rest_default", language)
     tests = len(family_contrasts(survey, family)) * len(headline_item_ids(survey))
-    return t("compare.how_to_read", language, n_a=power["n_a"], n_b=power["n_b"], group_a=power["group_a"],
-             group_b=power["group_b"] or rest, mdd=format_number(round(power["mdd_pp"]), language),
+    names = survey.breakdowns[family_breakdown(survey, family)]
+    return t("compare.how_to_read", language, n_a=power["n_a"], n_b=power["n_b"],
+             group_a=names.value_text(power["group_a"], language),
+             group_b=names.value_text(power["group_b"], language) if power["group_b"] else rest, mdd=format_number(round(power["mdd_pp"]), language),
              alpha=format_number(alpha, language, 2), tests=tests)

@@ -12,7 +12,7 @@ import streamlit as st
 from report.strings import markdown_t, t
 from analysis.rounds import changes_between_rounds, round_column, round_coverage
 from dashboard import data, layout, state
-from report import docs, labels, rounds, tables
+from report import labels, rounds, tables
 
 survey, view = layout.page()
 language, min_n = view.language, data.threshold(survey)
@@ -22,7 +22,7 @@ column = round_column(survey)
 if column is None:
     st.info(t("ui.rounds.none", language), icon=":material/timeline:")
     with st.expander(t("ui.rounds.docs", language), expanded=True, icon=":material/description:"):
-        st.markdown(docs.section("Survey rounds"))
+        st.markdown(t("ui.rounds.howto", language))
     st.page_link("pages/data.py", label=t("ui.rounds.to_data", language), icon=":material/upload_file:")
     st.stop()
 
