@@ -77,5 +77,6 @@ def script(language: str) -> str:
 
 def declare(language: str) -> None:
     """Set the document's language and Streamlit's own texts for this run (every page, the
-    workshop room's too)."""
-    st.html(script(language), unsafe_allow_javascript=True)
+    workshop room's too). In the sidebar, so it takes no room in the page (the room's pages
+    and presentation mode hide the sidebar; the script runs all the same)."""
+    st.sidebar.html(script(language), unsafe_allow_javascript=True)
