@@ -6,7 +6,7 @@ a selectbox's "Choose an option" and "No results". One small script (ours, no fi
 sets `document.documentElement.lang` to `nb` or `en` and puts our catalogue's words
 (`ui.streamlit.*`) in place of those texts, again whenever Streamlit redraws them (a
 MutationObserver; it changes a text node's value, never the nodes React owns). What stays
-English is listed in docs/accessibility.md ("Language").
+English is listed in docs/i18n.md.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@
   name) is not evidence and is dropped. Names stay: the municipalities, the region, the
   workshop's group names. Every expander is opened first, except the Data page's copy of
   docs/data-format.md (English, quoting the bokmål data as examples). Text Streamlit draws in a canvas
-  (st.dataframe cells) and attributes (aria-label) are not read; docs/accessibility.md lists
-  what stays English.
+  (st.dataframe cells) and attributes (aria-label) are not read; docs/i18n.md lists what
+  stays English.
 - `<html lang>` is `nb` / `en`.
 - After switching the language in a session, "Min kommune mot resten" still reads "Ingen
   sammenligning" / "No comparison", and the server log has no Session State warning.
