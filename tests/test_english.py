@@ -86,7 +86,7 @@ def test_an_english_scale_of_the_wrong_length_is_refused(tmp_path):
     survey, problems = validate_workbook(write_workbook(tmp_path / "bad.xlsx", frames))
     wrong = [p for p in problems if p.code == "scale_en_length"]
     assert survey is None and len(wrong) == 1 and wrong[0].column == "scale_en"
-    assert (wrong[0].params["count"], wrong[0].params["expected"], wrong[0].row) == (3, 2, 3)
+    assert (wrong[0].params["count"], wrong[0].params["expected"], wrong[0].row) == (3, 2, 4)  # the rolle row (header is row 1)
 
 
 def test_tables_show_english_answers_and_groups(bundled):
