@@ -364,7 +364,7 @@ def _check_codebook_row(row: CodebookRow, row_no: int) -> list[Problem]:
             problems.append(Problem("bad_values", column="values", value=f"{code}{'=' if label else ''}{label}", **where))
         elif label not in row.scale:
             problems.append(Problem("value_label_not_in_scale", column="values", value=label, **where))
-    if row.scale_en and len(row.scale_en) != len(scale):
+    if row.kind in SCALED_KINDS and row.scale_en and len(row.scale_en) != len(scale):
         problems.append(Problem("scale_en_length", column="scale_en", value=" | ".join(row.scale_en),
                                 params={"count": len(row.scale_en), "expected": len(scale)}, **where))
     if row.kind in NUMERIC_KINDS and not row.section:

@@ -122,8 +122,9 @@ def survey_workbook(survey) -> bytes:
     """
     responses = survey.responses.astype(object).where(survey.responses.notna(), None)
     codebook = survey.codebook.copy()
-    if "scale" in codebook:
-        codebook["scale"] = [" | ".join(s) if isinstance(s, (tuple, list)) else s for s in codebook["scale"]]
+    for column in ("scale", "scale_en"):
+        if column in codebook:
+            codebook[column] = [" | ".join(s) if isinstance(s, (tuple, list)) else s for s in codebook[column]]
     codebook = codebook.reindex(columns=[c for c in CODEBOOK_COLUMNS if c in codebook.columns])
     meta = pd.DataFrame(list(survey.meta.items()), columns=["key", "value"])
     return workbook_bytes({"responses": responses, "codebook": codebook, "meta": meta})
