@@ -9,7 +9,7 @@ draw their own frame instead: no sidebar, no survey filters, no survey banner.
 import streamlit as st
 
 from analysis import sandbox, settings
-from dashboard import layout, navigation, presentation, state
+from dashboard import document, layout, navigation, presentation, state
 
 st.set_page_config(page_icon=":material/bar_chart:", layout="wide")
 layout.stylesheet()
@@ -21,6 +21,7 @@ except settings.SettingsError as error:
     st.stop()
 sandbox.warm_up()  # the upload worker's forkserver (started once per process, ~1 s, off this thread's path)
 page = st.navigation(navigation.pages(state.requested_language(), layout.loaded_survey(), layout.section_page))
+document.declare(state.requested_language())  # <html lang> and Streamlit's own texts follow the language
 if navigation.is_room(page) and not state.active():
     page.run()
 else:

@@ -63,6 +63,9 @@ class CodebookRow(BaseModel):
     order: float | None = None
     question_en: str | None = None
     label_en: str | None = None
+    section_en: str | None = None
+    subsection_en: str | None = None
+    scale_en: tuple[str, ...] = ()
 
     @field_validator("values", mode="before")
     @classmethod
@@ -71,7 +74,7 @@ class CodebookRow(BaseModel):
             return tuple(tuple(pair) for pair in value)
         return split_values(value)
 
-    @field_validator("scale", mode="before")
+    @field_validator("scale", "scale_en", mode="before")
     @classmethod
     def _parse_scale(cls, value):
         if isinstance(value, (tuple, list)):
@@ -93,6 +96,11 @@ class CodebookRow(BaseModel):
 
 FIELDS = tuple(CodebookRow.model_fields)
 """Every column the codebook sheet knows (others are reported as a warning)."""
+
+ENGLISH_FIELDS = {"question": "question_en", "label": "label_en", "section": "section_en",
+                  "subsection": "subsection_en", "scale": "scale_en"}
+"""Each text a reader sees and the codebook column holding its English; a missing English text
+falls back to the bokmål one (the validation report says where)."""
 
 
 def split_values(text) -> tuple[tuple[str, str], ...]:
@@ -128,6 +136,16 @@ class Item:
     label_en: str | None = None
     measure_set: tuple[str, ...] = ()
     measure_label_en: str | None = None
+    section_en: str | None = None
+    subsection_en: str | None = None
+    categories_en: tuple[str, ...] = ()
+    """English answer labels, parallel to `categories` (empty: the labels as they are)."""
+
+    def category_text(self, category: str, language: str = "nb") -> str:
+        """An answer label in the chosen language (`scale_en`), falling back to the label itself."""
+        if language == "en" and self.categories_en and category in self.categories:
+            return self.categories_en[self.categories.index(category)] or category
+        return category
 
     @property
     def numeric(self) -> bool:
@@ -185,6 +203,14 @@ class Breakdown:
     label: str
     values: tuple[str, ...]
     label_en: str | None = None
+    values_en: tuple[str, ...] = ()
+    """English value names, parallel to `values` (empty: the values as they are)."""
+
+    def value_text(self, value: str, language: str = "nb") -> str:
+        """A value (e.g. a role) in the chosen language, falling back to the value itself."""
+        if language == "en" and self.values_en and value in self.values:
+            return self.values_en[self.values.index(value)] or value
+        return value
 
 
 @dataclass
@@ -250,6 +276,29 @@ class Survey:
             items = [i for i in items if i.section == section]
         position = {item_id: n for n, item_id in enumerate(self.items)}
         return sorted(items, key=lambda i: (section_rank[i.section], i.order, position[i.id]))
+
+    def english_gaps(self) -> dict[str, list[str]]:
+        """Where a text a reader sees has no English: `{codebook column: [survey columns]}`, e.g.
+        `{"scale_en": ["rolle"]}`. The English interface shows the bokmål text there."""
+        gaps: dict[str, list[str]] = {}
+
+        def lacks(field_name: str, column: str, missing: bool) -> None:
+            if missing:
+                gaps.setdefault(field_name, []).append(column)
+
+        for b in self.breakdowns.values():
+            lacks("label_en", b.id, not b.label_en)
+            lacks("scale_en", b.id, bool(b.values) and not b.values_en)
+        for item in self.items.values():
+            lacks("question_en", item.id, not item.question_en)
+            lacks("label_en", item.id, not item.label_en)
+            lacks("section_en", item.id, bool(item.section) and not item.section_en)
+            lacks("subsection_en", item.id, bool(item.subsection) and not item.subsection_en)
+            if item.kind in SCALED_KINDS:
+                lacks("scale_en", item.id, not item.categories_en)
+            custom = item.measure_label and item.measure_label != DEFAULT_MEASURE_LABELS.get(item.measure)
+            lacks("measure_label_en", item.id, bool(custom) and not item.measure_label_en)
+        return gaps
 
     def numeric_items(self, section: str | None = None) -> list[Item]:
         """The numeric items (`kind = numeric`) in reading order."""

@@ -129,8 +129,9 @@ def compare_groups(
         table["suppression"] = headline_status(table, threshold, [breakdown], survey, focus=focus,
                                                selection=selection, plan=plan)
         raw = counts.groups[breakdown].tolist()
-        label = {value: rest_label(survey.meta.get("region"), language) if value == REST_MARKER else value
-                 for value in raw}
+        names = survey.breakdowns[breakdown]
+        label = {value: rest_label(survey.meta.get("region"), language) if value == REST_MARKER
+                 else names.value_text(str(value), language) for value in raw}
         index_a = raw.index(value_a)
         index_b = raw.index(REST_MARKER if value_b is None else value_b)
         for i, item in enumerate(counts.items):
@@ -240,6 +241,8 @@ def how_to_read(survey: Survey, family: str = "role", language: str = "nb", alph
         return ""
     rest = rest_label(survey.meta.get("region"), language)
     tests = len(family_contrasts(survey, family)) * len(headline_item_ids(survey))
-    return t("compare.how_to_read", language, n_a=power["n_a"], n_b=power["n_b"], group_a=power["group_a"],
-             group_b=power["group_b"] or rest, mdd=format_number(round(power["mdd_pp"]), language),
+    names = survey.breakdowns[family_breakdown(survey, family)]
+    return t("compare.how_to_read", language, n_a=power["n_a"], n_b=power["n_b"],
+             group_a=names.value_text(power["group_a"], language),
+             group_b=names.value_text(power["group_b"], language) if power["group_b"] else rest, mdd=format_number(round(power["mdd_pp"]), language),
              alpha=format_number(alpha, language, 2), tests=tests)

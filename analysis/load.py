@@ -309,6 +309,9 @@ def _check_codebook_row(row: CodebookRow, row_no: int) -> list[Problem]:
             problems.append(Problem("bad_values", column="values", value=f"{code}{'=' if label else ''}{label}", **where))
         elif label not in row.scale:
             problems.append(Problem("value_label_not_in_scale", column="values", value=label, **where))
+    if row.kind in SCALED_KINDS and row.scale_en and len(row.scale_en) != len(scale):
+        problems.append(Problem("scale_en_length", column="scale_en", value=" | ".join(row.scale_en),
+                                params={"count": len(row.scale_en), "expected": len(scale)}, **where))
     if row.kind in NUMERIC_KINDS and not row.section:
         problems.append(Problem("missing_section", column="section", **where))
     if row.kind in ITEM_KINDS:
@@ -498,7 +501,18 @@ def build_survey(
         codebook=codebook_frame,
         weight=weights[0] if weights else None,
     )
-    return survey, problems
+    return survey, problems + _english_notices(survey, rows)
+
+
+def _english_notices(survey: Survey, rows: list[tuple[int, CodebookRow]]) -> list[Problem]:
+    """One warning per English codebook column that is blank where a reader would see the text:
+    the English interface shows the bokmål text there."""
+    first_row = {}
+    for row_no, row in rows:
+        first_row.setdefault(row.column, row_no)
+    return [Problem("missing_english", severity="warning", sheet="codebook", row=first_row.get(columns[0]),
+                    column=field_name, value=columns[0], params={"count": len(columns)})
+            for field_name, columns in survey.english_gaps().items()]
 
 
 def _check_ids(column: str, values: pd.Series) -> list[Problem]:
@@ -538,7 +552,7 @@ def _model_objects(rows: list[tuple[int, CodebookRow]]) -> tuple[dict[str, Item]
     breakdowns: dict[str, Breakdown] = {}
     for position, (_, row) in enumerate(rows):
         if row.kind == "breakdown":
-            breakdowns[row.column] = Breakdown(row.column, row.label, row.scale, row.label_en)
+            breakdowns[row.column] = Breakdown(row.column, row.label, row.scale, row.label_en, row.scale_en)
         if row.kind in (*ITEM_KINDS, *NUMERIC_KINDS):
             named = row.measure in DEFAULT_MEASURE_LABELS
             chosen = () if named or row.kind in NUMERIC_KINDS else measure_set(row)
@@ -560,5 +574,8 @@ def _model_objects(rows: list[tuple[int, CodebookRow]]) -> tuple[dict[str, Item]
                 label_en=row.label_en,
                 measure_set=chosen or (),
                 measure_label_en=row.measure_label_en,
+                section_en=row.section_en,
+                subsection_en=row.subsection_en,
+                categories_en=row.scale_en if row.kind != "multi_select" else (),
             )
     return items, breakdowns

@@ -58,9 +58,10 @@ def encode(survey: Survey | None, problems: list[Problem]) -> bytes:
                 columns.append({"name": str(name), "kind": "string",
                                 "values": [None if pd.isna(v) else str(v) for v in values.tolist()]})
         header["survey"] = {
-            "items": [{**asdict(item), "categories": list(item.categories), "measure_set": list(item.measure_set)}
+            "items": [{**asdict(item), "categories": list(item.categories), "measure_set": list(item.measure_set),
+                "categories_en": list(item.categories_en)}
                       for item in survey.items.values()],
-            "breakdowns": [{**asdict(b), "values": list(b.values)} for b in survey.breakdowns.values()],
+            "breakdowns": [{**asdict(b), "values": list(b.values), "values_en": list(b.values_en)} for b in survey.breakdowns.values()],
             "meta": {str(k): str(v) for k, v in survey.meta.items()},
             "id_column": survey.id_column,
             "source": survey.source,
@@ -152,16 +153,17 @@ def _read_item(raw: Any) -> Item:
     _expect(isinstance(raw, dict) and set(raw) == {f.name for f in fields(Item)}, "item")
     for name in ("id", "kind", "question", "label", "section", "subsection", "measure", "measure_label"):
         _text(raw[name])
-    for name in ("dont_know", "question_en", "label_en", "measure_label_en"):
+    for name in ("dont_know", "question_en", "label_en", "measure_label_en", "section_en", "subsection_en"):
         _text(raw[name], optional=True)
     _expect(isinstance(raw["order"], (int, float)) and not isinstance(raw["order"], bool), "order")
     return Item(**{**raw, "categories": _texts(raw["categories"]), "measure_set": _texts(raw["measure_set"]),
-                   "order": float(raw["order"])})
+                   "categories_en": _texts(raw["categories_en"]), "order": float(raw["order"])})
 
 
 def _read_breakdown(raw: Any) -> Breakdown:
     _expect(isinstance(raw, dict) and set(raw) == {f.name for f in fields(Breakdown)}, "breakdown")
-    return Breakdown(_text(raw["id"]), _text(raw["label"]), _texts(raw["values"]), _text(raw["label_en"], True))
+    return Breakdown(_text(raw["id"]), _text(raw["label"]), _texts(raw["values"]), _text(raw["label_en"], True),
+                     _texts(raw["values_en"]))
 
 
 def _read_survey(raw: Any, blob: memoryview) -> Survey:

@@ -35,7 +35,7 @@ from analysis.aggregate import Denominator, Focus, count_answers, group_codes, h
 from analysis.codebook import Survey
 from analysis.config import min_group_size
 from analysis.i18n import t
-from analysis.protect import PRIMARY, SECONDARY, group_members, headline_status, plan_suppression
+from analysis.protect import SECONDARY, group_members, headline_status, plan_suppression
 from analysis.stats import wilson_interval
 
 INVITED_PREFIX = "invited_"

@@ -98,7 +98,7 @@ def cmd_deck(args: argparse.Namespace) -> int:
     for section in sections:
         drawn += ([charts.build(charts.respondents_slot(), survey, view, numbers)] if section == OVERVIEW
                   else charts.section_charts(survey, view, section, numbers))
-    title = (labels.section_title(sections[0], language) if len(sections) == 1
+    title = (labels.section_title(sections[0], language, survey) if len(sections) == 1
              else survey.meta_text("title", language) or survey.source)
     out = Path(args.out)
     out.write_bytes(build_deck(drawn, title=title, cover=charts.cover_lines(survey, view), language=language))

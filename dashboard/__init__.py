@@ -11,6 +11,7 @@
 - `upload`         — an uploaded survey: read once, reported, made this session's data.
 - `workshop_pages` — the workshop pages' shared parts: store, join codes, matrix and downloads.
 - `workshop_room`  — the workshop room: a group's phone form and the projector view.
+- `document`       — `<html lang>` and Streamlit's own widget texts in the chosen language.
 
 What is drawn comes from the presentation layer (`report/`); files from `exports/`.
 """

@@ -23,9 +23,9 @@ from analysis.safe_text import markdown
 from analysis.weighting import weighted_headline, weighting_available, weighting_note
 from dashboard import data
 from dashboard.downloads import csv_download, static_table
-from report import charts, tables
+from report import charts
 from report.view import View
-from report.labels import breakdown_label, group_label, labelled
+from report.labels import breakdown_label, group_label, labelled, localised_groups
 
 from report.keys import WEIGHTING_KEY
 
@@ -151,7 +151,7 @@ def details_frame(table: pd.DataFrame, min_n: int, language: str) -> pd.DataFram
 
 def weighted_frame(table: pd.DataFrame, by: Sequence[str], min_n: int, language: str, survey: Survey) -> pd.DataFrame:
     rows = []
-    for row in table.to_dict("records"):
+    for row in localised_groups(table, survey, by, language).to_dict("records"):
         group = group_label(row, by, t("group.total", language))
         shown = {t("ui.compare.col.question", language): row["question"], t("ui.weighting.col.group", language): group}
         if row["suppressed"]:

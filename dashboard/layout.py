@@ -162,11 +162,11 @@ def provenance(survey: Survey, language: str) -> None:
         st.markdown("\n".join(f"- {markdown(line)}" for line in assumptions))
 
 
-def page_title(key: str, language: str) -> None:
+def page_title(key: str, language: str, survey: Survey | None = None) -> None:
     """The page's title and one-line introduction; a codebook section the catalogue does not
     name (another survey's) is titled by its own name."""
     if f"ui.page.{key}.title" not in NB:
-        name = labels.section_title(key, language)
+        name = labels.section_title(key, language, survey)
         st.set_page_config(page_title=name)  # the browser tab's title is plain text (the menu's is Markdown)
         st.title(markdown(name))  # the same name as in the menu
         return
@@ -236,7 +236,7 @@ def page_downloads(container, drawn: Sequence[Chart], page_key: str, survey: Sur
     """The whole page as a PPTX deck (one slide per chart) and as one workbook of its tables,
     from the charts just drawn — the same filters and hidden groups as the screen."""
     language = view.language
-    title = labels.section_title(page_key, language)
+    title = labels.section_title(page_key, language, survey)
     stem = chart_files.file_stem(title)
     drawn = list(drawn)
     with container.container(horizontal=True, vertical_alignment="center"):
@@ -296,7 +296,7 @@ def section_page(section: str) -> None:
     """A whole codebook section (Erfaringer, Mulighetsrom, …): its items by subsection, in
     codebook order; multi-select questions as top-five charts."""
     survey, view = page()
-    page_title(section, view.language)
+    page_title(section, view.language, survey)
     items = survey.ordered_items(section)
     numeric = survey.numeric_items(section)
     if not items and not numeric:  # another survey without this section (an old link): say where its questions are
@@ -308,7 +308,8 @@ def section_page(section: str) -> None:
     downloads, drawn = st.container(), []  # the page's downloads go on top, made from every chart drawn below
     for subsection in subsections:
         if subsection:
-            st.header(markdown(subsection), divider="gray")
+            heading = next(labels.subsection_title(i, view.language) for i in items if i.subsection == subsection)
+            st.header(markdown(heading), divider="gray")
         scaled = [item for item in items if item.subsection == subsection and item.kind != "multi_select"]
         if scaled:
             drawn += render_items(survey, view, scaled)

@@ -80,7 +80,7 @@ def pages(language: str, survey: Survey | None = None,
         result.append(st.Page(entry.script, title=t(entry.title_key, language), icon=entry.icon, url_path=entry.url_path,
                               default=entry.default, visibility="hidden" if hidden else entry.visibility))
         if entry is LAST_SECTION_ENTRY and sections and section_page is not None:
-            result += extra_section_pages(sections, language, section_page)
+            result += extra_section_pages(sections, language, section_page, survey)
     return result
 
 
@@ -107,7 +107,8 @@ def is_room(page: st.Page) -> bool:
     return any(e.room for e in PAGES if e.url_path == path)
 
 
-def extra_section_pages(sections: list[str], language: str, section_page: Callable[[str], None]) -> list[st.Page]:
+def extra_section_pages(sections: list[str], language: str, section_page: Callable[[str], None],
+                        survey: Survey | None = None) -> list[st.Page]:
     """A page for each section no entry shows, titled by the section's own name."""
     known = {entry.section for entry in PAGES if entry.section}
     taken = {entry.url_path for entry in PAGES}
@@ -118,7 +119,7 @@ def extra_section_pages(sections: list[str], language: str, section_page: Callab
         path = section_url_path(section, taken)
         taken.add(path)
         # The menu renders a title as Markdown: the section's name (from the file) is escaped.
-        pages_.append(st.Page(partial(section_page, section), title=markdown(section_title(section, language)),
+        pages_.append(st.Page(partial(section_page, section), title=markdown(section_title(section, language, survey)),
                               url_path=path, icon=":material/topic:"))
     return pages_
 

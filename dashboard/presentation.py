@@ -93,7 +93,7 @@ def show(page, survey: Survey, view: View) -> bool:
     deck = slides(survey)
     index = current_index(deck, getattr(page, "url_path", "") or "")
     slide, language = deck[index], view.language
-    title = labels.section_title(slide.section, language)
+    title = labels.section_title(slide.section, language, survey)
     bar = st.container(horizontal=True, vertical_alignment="center")
     # The section's name comes from the file: Markdown with it escaped, styled by the container's key (no HTML).
     bar.container(key="presentation-position", width="stretch").markdown(

@@ -29,7 +29,7 @@ from analysis.codebook import Survey
 from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from report.strings import markdown_t, t
 from analysis.safe_text import markdown
-from report.labels import breakdown_label
+from report.labels import breakdown_label, value_label
 from report.view import (DISPLAYS, View, breakdown_code, breakdown_options, default_breakdown, option_for_code,
                          unit_and_group, view_for)
 
@@ -97,16 +97,22 @@ def bound_selectbox(container, label: str, options: Sequence, key: str, format_f
                     index: int = 0, **kwargs):
     """A selectbox bound to the URL parameter `key`, with a notice for a value it cannot use."""
     _check_url(key, label, [format_func(option) for option in options])
-    return container.selectbox(label, options, index=index, key=key, format_func=format_func,
-                               bind="query-params", **kwargs)
+    return container.selectbox(label, options, key=key, format_func=format_func, bind="query-params",
+                               **_default(key, index), **kwargs)
 
 
 def bound_radio(container, label: str, options: Sequence, key: str, format_func: Callable[[object], str],
                 index: int = 0, **kwargs):
     """A radio group bound to the URL parameter `key`, with a notice for a value it cannot use."""
     _check_url(key, label, [format_func(option) for option in options])
-    return container.radio(label, options, index=index, key=key, format_func=format_func,
-                           bind="query-params", **kwargs)
+    return container.radio(label, options, key=key, format_func=format_func, bind="query-params",
+                           **_default(key, index), **kwargs)
+
+
+def _default(key: str, index: int) -> dict:
+    """The widget's default, only while its value is not yet in the session: a default given
+    with a value set through Session State (a language switch's `_relabel`) makes Streamlit warn."""
+    return {} if key in st.session_state else {"index": index}
 
 
 def bound_multiselect(container, label: str, options: Sequence[str], key: str, shown_label: str | None = None,
@@ -135,11 +141,12 @@ def requested_language() -> str:
     return next((code for code, name in LANGUAGES.items() if name == label), DEFAULT_LANGUAGE)
 
 
-def _relabel() -> None:
+def _relabel(extra: Sequence[str] = ()) -> None:
     """After a language change, write each language-dependent value back to its widget so the
     URL gets the label in the new language (otherwise a copied link would hold the old label,
-    which the new language does not know, and fall back to the default)."""
-    for key in RELABEL_KEYS:
+    which the new language does not know, and fall back to the default). `extra`: the
+    breakdown filters (their values are named per language too)."""
+    for key in (*RELABEL_KEYS, *extra):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
 
@@ -154,7 +161,7 @@ def sidebar(survey: Survey, survey_filters: bool = True) -> View:
     # The language goes first (it labels everything else) but sits last in the sidebar.
     language = bound_selectbox(language_box, t("ui.language.label"), list(LANGUAGES), LANGUAGE_KEY,
                                lambda code: LANGUAGES[code], index=list(LANGUAGES).index(DEFAULT_LANGUAGE),
-                               on_change=_relabel)
+                               on_change=_relabel, args=(tuple(filter_key(survey, c) for c in survey.breakdowns),))
     if not survey_filters:
         return view_for(survey, language=language)
     names = list(survey.breakdowns)
@@ -165,7 +172,8 @@ def sidebar(survey: Survey, survey_filters: bool = True) -> View:
     for column in names:
         label = breakdown_label(survey, column, language)
         chosen = bound_multiselect(filters_box, label, survey.breakdowns[column].values, filter_key(survey, column),
-                                   placeholder=t("ui.filter.all", language), shown_label=markdown(label))
+                                   placeholder=t("ui.filter.all", language), shown_label=markdown(label),
+                                   format_func=lambda value, c=column: value_label(survey, c, value, language))
         filters.append((column, tuple(chosen)))
 
     display_box.subheader(t("ui.sidebar.view", language))
@@ -178,8 +186,9 @@ def sidebar(survey: Survey, survey_filters: bool = True) -> View:
     focus = bound_selectbox(display_box, markdown_t("ui.focus.label", language,
                                                     unit=breakdown_label(survey, unit, language).lower(), region=region),
                             [None, *survey.breakdowns[unit].values], FOCUS_KEY,
-                            lambda value: t("ui.focus.none", language) if value is None else value,
-                            help=markdown_t("ui.focus.help", language, region=region))
+                            lambda value: t("ui.focus.none", language) if value is None else value_label(survey, unit, value, language),
+                            help=markdown_t("ui.focus.help", language, region=region),
+                            placeholder=t("ui.focus.none", language))
     if focus is not None and any(values for column, values in filters if column == unit):
         filters_box.caption(markdown_t("ui.focus.filter_ignored", language,
                                        unit=breakdown_label(survey, unit, language).lower()))

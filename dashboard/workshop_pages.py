@@ -30,7 +30,7 @@ from dashboard import layout, state
 from dashboard.downloads import download, static_table
 from report import tables
 from report.labels import joined
-from report.keys import CODE_PARAM, PIN_STATE, SECTOR_KEY, SOURCE_PARAM, SPLIT_PARAM
+from report.keys import CODE_PARAM, SECTOR_KEY, SOURCE_PARAM, SPLIT_PARAM
 from report.charts import WORKSHOP, Chart, Matrix, Slot, build
 from report.figures import SCREEN, Style
 from report.workshop_figures import ranking_frame

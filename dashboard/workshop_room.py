@@ -108,7 +108,9 @@ def room_frame():
     bar = st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center", key="room-bar")
     language = bar.segmented_control(
         t("ui.language.label"), list(LANGUAGES), format_func=LANGUAGES.get, key=state.LANGUAGE_KEY,
-        default=DEFAULT_LANGUAGE, required=True, bind="query-params", label_visibility="collapsed")
+        required=True, bind="query-params", label_visibility="collapsed",
+        # a default besides a value already set (`?lang=en` sets it first) makes Streamlit warn
+        **({} if state.LANGUAGE_KEY in st.session_state else {"default": DEFAULT_LANGUAGE}))
     return language or DEFAULT_LANGUAGE, bar
 
 

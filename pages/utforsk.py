@@ -3,7 +3,7 @@
 import streamlit as st
 
 from report.strings import t
-from report import charts, figures, tables
+from report import charts, figures, labels, tables
 from dashboard import data, layout, state
 
 survey, view = layout.page()
@@ -17,7 +17,7 @@ def item_name(item_id: str) -> str:
     item = items[item_id]
     label = item.text("label", language)
     # An option is named with its question's heading (the whole question when there is no subsection).
-    return f"{item.subsection or item.text('question', language)}: {label}" if item.kind == "multi_select" else label
+    return f"{labels.subsection_title(item, language) or item.text('question', language)}: {label}" if item.kind == "multi_select" else label
 
 
 chosen = items[state.bound_selectbox(st, t("ui.explore.item", language), list(items), state.EXPLORE_ITEM_KEY, item_name)]
@@ -33,6 +33,7 @@ with crosstab:
     st.subheader(t("ui.explore.crosstab", language))
     st.caption(t("ui.explore.crosstab_note", language,
                  denominator=t(f"denominator.{view.denominator}", language)))
-    layout.table_block(tables.crosstab_frame(data.distribution(view, [chosen.id]), view.by, language, data.threshold(survey)),
+    layout.table_block(tables.crosstab_frame(data.distribution(view, [chosen.id]), view.by, language, data.threshold(survey),
+                                             survey),
                        f"{chosen.id}-krysstabell", language)
 layout.page_downloads(downloads, [drawn], "utforsk", survey, view)

@@ -13,7 +13,7 @@ from report.strings import markdown_t, t
 from analysis.rounds import changes_between_rounds, round_column, round_coverage
 from dashboard import data, layout, state
 from dashboard.downloads import static_table
-from report import charts, docs, keys, labels, rounds
+from report import charts, keys, labels, rounds
 
 survey, view = layout.page()
 language, min_n = view.language, data.threshold(survey)
@@ -23,7 +23,7 @@ column = round_column(survey)
 if column is None:
     st.info(t("ui.rounds.none", language), icon=":material/timeline:")
     with st.expander(t("ui.rounds.docs", language), expanded=True, icon=":material/description:"):
-        st.markdown(docs.section("Survey rounds"))
+        st.markdown(t("ui.rounds.howto", language))
     st.page_link("pages/data.py", label=t("ui.rounds.to_data", language), icon=":material/upload_file:")
     st.stop()
 

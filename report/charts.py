@@ -179,7 +179,12 @@ def howto_text(survey: Survey, language: str, min_n: int) -> str:
 
 
 def answer_labels(item: Item, language: str) -> dict[str, str]:
-    return {category: labels.answer_label(category, language) for category in (*item.categories, BLANK)}
+    return {category: labels.answer_label(category, language, item) for category in (*item.categories, BLANK)}
+
+
+def _colours(survey: Survey, language: str) -> dict[str, dict[str, str]]:
+    """The breakdown colours, each value also known by its name in `language`."""
+    return labels.localised_colours(theme.breakdown_colours(survey), survey, language)
 
 
 def bases_text(rows: pd.DataFrame, by: Sequence[str], language: str, min_n: int, count: str = "n") -> str:
@@ -292,7 +297,7 @@ def _item_chart(survey: Survey, view: View, item: Item, table: pd.DataFrame, *, 
     distribution). `table` holds the protected rows of the display for this item and maybe
     more (one counting pass per subsection)."""
     language, title = view.language, item.title(view.language)
-    rows = table[table["item_id"] == item.id]
+    rows = labels.localised_groups(table[table["item_id"] == item.id], survey, view.by, language)
     if view.display == DISTRIBUTION:
         text = subtitle(view, t("ui.chart.distribution_of", language), denominator_text(view))
         screen = title_width or figures.TITLE_WIDTH * 2
@@ -308,7 +313,7 @@ def _item_chart(survey: Survey, view: View, item: Item, table: pd.DataFrame, *, 
         share = t("ui.chart.share_of", language, measure=labels.measure_label(item, language))
         text = subtitle(view, share, denominator_text(view))
         screen = title_width or figures.TITLE_WIDTH
-        colours = theme.breakdown_colours(survey)
+        colours = _colours(survey, language)
 
         def draw(style: Style) -> go.Figure:
             return figures.styled(figures.headline_figure(
@@ -350,7 +355,8 @@ def _top_options_chart(survey: Survey, view: View, options: Sequence[Item], top:
     title = options[0].text("question", language)
     unit_name = labels.breakdown_label(survey, view.unit, language).lower()
     text = subtitle(view, t("ui.chart.top_per_unit", language, n=5, unit=unit_name), t("ui.chart.options_base", language))
-    colours = theme.breakdown_colours(survey)
+    colours = _colours(survey, language)
+    top = labels.localised_groups(top, survey, (view.unit,), language)
 
     def draw(style: Style) -> go.Figure:
         return figures.styled(figures.top_options_figure(
@@ -370,7 +376,8 @@ def _all_options_chart(survey: Survey, view: View, options: Sequence[Item], over
     language = view.language
     title = options[0].text("question", language)
     text = subtitle(view, t("ui.chart.all_options", language), t("ui.chart.options_base", language))
-    colours = theme.breakdown_colours(survey)
+    colours = _colours(survey, language)
+    overall = labels.localised_groups(overall, survey, by, language)
 
     def draw(style: Style) -> go.Figure:
         return figures.styled(figures.options_figure(
@@ -393,7 +400,8 @@ def _respondents_chart(survey: Survey, view: View, numbers: Numbers, style: Styl
     names = [labels.breakdown_label(survey, column, language).lower() for column in by]
     title = t("ui.overview.respondents_title", language, groups=" × ".join(names))
     text = subtitle(view, t("ui.overview.respondents_subtitle", language, k=min_n))
-    colours = theme.breakdown_colours(survey)
+    colours = _colours(survey, language)
+    cells = labels.localised_groups(cells, survey, by, language)
 
     def draw(style: Style) -> go.Figure:
         return figures.styled(figures.respondents_figure(cells, by=by, colours=colours, title=title, subtitle=text,

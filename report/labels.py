@@ -64,16 +64,66 @@ def measure_label(item: Item, language: str) -> str:
     return item.measure_text(language)
 
 
-def answer_label(category: str, language: str) -> str:
-    """Blank and multi-select codes in words; survey answer labels as they are."""
-    return {BLANK: t("ui.answer.blank", language), "0": t("ui.answer.not_selected", language),
-            "1": t("ui.answer.selected", language)}.get(category, category)
+def answer_label(category: str, language: str, item: Item | None = None) -> str:
+    """Blank and multi-select codes in words; a survey answer label in the chosen language
+    (the codebook's `scale_en`, else as it is)."""
+    words = {BLANK: t("ui.answer.blank", language), "0": t("ui.answer.not_selected", language),
+             "1": t("ui.answer.selected", language)}
+    if category in words and (item is None or item.kind == "multi_select" or category == BLANK):
+        return words[category]
+    return item.category_text(category, language) if item is not None else category
 
 
-def section_title(section: str, language: str) -> str:
-    """A page's (codebook section's) name; another survey's section by its own name."""
+def value_label(survey: Survey, column: str, value: str, language: str) -> str:
+    """A breakdown value (a role, a municipality) in the chosen language (the codebook's
+    `scale_en`, else as it is); values the table adds itself ("Alle", "resten") pass unchanged."""
+    breakdown = survey.breakdowns.get(column)
+    return breakdown.value_text(str(value), language) if breakdown is not None else str(value)
+
+
+def localised_groups(table: pd.DataFrame, survey: Survey, by: Sequence[str], language: str) -> pd.DataFrame:
+    """`table` with the values of its breakdown columns `by` named in the chosen language, for
+    charts and tables that show them (a no-op in bokmål or without English values)."""
+    if language != "en":
+        return table
+    changed = {}
+    for column in by:
+        breakdown = survey.breakdowns.get(column)
+        if breakdown is not None and breakdown.values_en and column in table:
+            changed[column] = table[column].map(lambda v, b=breakdown: b.value_text(str(v), language)
+                                                if isinstance(v, str) else v).astype(object)
+    return table.assign(**changed) if changed else table
+
+
+def localised_colours(colours: Mapping[str, Mapping[str, str]], survey: Survey,
+                      language: str) -> dict[str, dict[str, str]]:
+    """A `{breakdown: {value: colour}}` map that also knows each value by its English name, so a
+    localised table keeps the group's colour."""
+    out = {name: dict(values) for name, values in colours.items()}
+    for name, values in out.items():
+        breakdown = survey.breakdowns.get(name)
+        if breakdown is not None:
+            for value, colour in list(values.items()):
+                values.setdefault(breakdown.value_text(value, language), colour)
+    return out
+
+
+def subsection_title(item: Item, language: str) -> str:
+    """An item's subsection heading in the chosen language (`subsection_en`, else bokmål)."""
+    if language == "en" and item.subsection_en:
+        return item.subsection_en
+    return item.subsection
+
+
+def section_title(section: str, language: str, survey: Survey | None = None) -> str:
+    """A page's (codebook section's) name; another survey's section by its own name (its
+    `section_en` in English when the codebook gives one)."""
     key = f"ui.page.{section}.title"
     if key in NB:
         return t(key, language)
+    if language == "en" and survey is not None:
+        english = next((i.section_en for i in survey.items.values() if i.section == section and i.section_en), None)
+        if english:
+            return english
     name = section.replace("_", " ").strip()
     return name[:1].upper() + name[1:]  # "IKT og læring" stays so (str.capitalize would give "Ikt")

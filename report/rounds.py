@@ -15,6 +15,7 @@ from analysis.codebook import Item, Survey
 from analysis.formatting import format_number
 from report.strings import markdown_t, t
 from analysis.rounds import round_column
+from report import labels
 from report.labels import breakdown_label
 
 P_FLOOR = 0.001  # smaller p-values are shown as "< 0,001": more digits would suggest a precision the test lacks
@@ -25,7 +26,7 @@ def item_choice(item: Item, language: str) -> str:
     label = item.text("label", language)
     if item.kind != "multi_select":
         return label
-    return f"{item.subsection or item.text('question', language)}: {label}"
+    return f"{labels.subsection_title(item, language) or item.text('question', language)}: {label}"
 
 
 def p_text(value, language: str) -> str:

@@ -708,6 +708,57 @@ UI_EN.update({
     "ui.presentation.position": "{section} · {number} of {total}",
 })
 
+# --- the document's language and Streamlit's own widget texts (dashboard.document), Utvikling's how-to ---
+UI_NB.update({
+    "ui.streamlit.skip": "Gå til hovedinnholdet",
+    "ui.streamlit.upload": "Last opp",
+    "ui.streamlit.browse": "Bla gjennom filer",
+    "ui.streamlit.drag": "Dra og slipp filer her",
+    "ui.streamlit.clear_all": "Fjern alle",
+    "ui.streamlit.per_file": "per fil",
+    "ui.streamlit.choose": "Velg et alternativ",
+    "ui.streamlit.choose_many": "Velg alternativer",
+    "ui.streamlit.no_results": "Ingen treff",
+    "ui.streamlit.show_more": "Vis flere",
+    "ui.streamlit.show_less": "Vis færre",
+    "ui.rounds.howto": "**Én fil med alle rundene:** legg til en bakgrunnsvariabel (`kind = breakdown`) for runden, "
+                       "for eksempel kolonnen `aar` med etiketten «År» og skalaen `2022 | 2024` (eldste først), etter "
+                       "kommune og rolle i kodeboka, og skriv navnet i `meta` som `round_column`. Respondent-ID-ene må "
+                       "være unike i hele fila.\n\n"
+                       "**Én fil per runde:** last opp filene samtidig på siden Data (samme kodebok), eldste først. De "
+                       "slås sammen med bakgrunnsvariabelen `runde`; hver runde heter det `meta` oppgir som `year` (eller "
+                       "filnavnet). Et spørsmål må ha samme type og skala i hver runde; et spørsmål som mangler i en runde, "
+                       "listes som advarsel og telles som ubesvart der.\n\n"
+                       "Siden Utvikling viser andelen per runde med 95 % intervall og endringen mellom rundene med "
+                       "Newcombe-intervall og Fishers eksakte p (enkeltsammenligninger, ikke korrigert: les dem som "
+                       "beskrivende).",
+})
+
+UI_EN.update({
+    "ui.streamlit.skip": "Skip to main content",
+    "ui.streamlit.upload": "Upload",
+    "ui.streamlit.browse": "Browse files",
+    "ui.streamlit.drag": "Drag and drop files here",
+    "ui.streamlit.clear_all": "Clear all",
+    "ui.streamlit.per_file": "per file",
+    "ui.streamlit.choose": "Choose an option",
+    "ui.streamlit.choose_many": "Choose options",
+    "ui.streamlit.no_results": "No results",
+    "ui.streamlit.show_more": "Show more",
+    "ui.streamlit.show_less": "Show less",
+    "ui.rounds.howto": "**One file with all rounds:** add a breakdown column (`kind = breakdown`) for the round, for "
+                       "example `aar` labelled `År` with scale `2022 | 2024` (oldest first), after the municipality and "
+                       "role in the codebook, and name it in `meta` as `round_column`. Respondent ids must be unique "
+                       "over the whole file.\n\n"
+                       "**One file per round:** upload the files together on the Data page (same codebook), oldest "
+                       "first. They are combined with a `runde` breakdown, each round named by its `meta` `year` (or by "
+                       "the file name). An item must have the same kind and scale in every round; an item missing from "
+                       "a round is listed as a warning and counted as blank there.\n\n"
+                       "The Change over time page shows the share per round with its 95 % interval and the change "
+                       "between rounds with its Newcombe interval and Fisher's exact p (single comparisons, not "
+                       "corrected: read them as descriptive).",
+})
+
 
 # Numeric items (issue 16): mean with its 95 % interval per group, median, SD.
 UI_NB.update({

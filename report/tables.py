@@ -14,12 +14,12 @@ from collections.abc import Sequence
 import pandas as pd
 
 from analysis.aggregate import BLANK
-from analysis.codebook import Item, Survey
+from analysis.codebook import Survey
 from analysis.formatting import format_number
 from report.strings import t
 from analysis.protect import suppression_note
 from analysis.safe_text import markdown
-from report.labels import answer_label, breakdown_label, group_labels, measure_label
+from report.labels import answer_label, breakdown_label, group_labels, localised_groups, measure_label, value_label
 
 
 def _percent(values: pd.Series) -> pd.Series:
@@ -41,13 +41,25 @@ def _notes(table: pd.DataFrame, min_n: int, language: str) -> list[str]:
 def _groups(table: pd.DataFrame, by: Sequence[str], survey: Survey, language: str) -> dict[str, list]:
     if not by:
         return {t("ui.col.group", language): [t("group.total", language)] * len(table)}
-    return {breakdown_label(survey, column, language): table[column].tolist() for column in by}
+    return {breakdown_label(survey, column, language): [value_label(survey, column, v, language) for v in table[column]]
+            for column in by}
+
+
+def _titles(table: pd.DataFrame, survey: Survey, language: str) -> list[str]:
+    """Each row's item by its wording in the chosen language (an option by its name)."""
+    return [survey.items[i].title(language) if i in survey.items else "" for i in table["item_id"]]
+
+
+def _answers(table: pd.DataFrame, survey: Survey | None, language: str) -> list[str]:
+    """Each row's answer category in words in the chosen language."""
+    items = survey.items if survey is not None else {}
+    return [answer_label(c, language, items.get(i)) for c, i in zip(table["category"], table["item_id"])]
 
 
 def headline_frame(table: pd.DataFrame, by: Sequence[str], survey: Survey, language: str, min_n: int) -> pd.DataFrame:
     """Headline rows: question, groups, measure, denominator, base, count, share and interval in percent."""
     return pd.DataFrame({
-        t("ui.col.question", language): table["question"].tolist(),
+        t("ui.col.question", language): [survey.items[i].text("question", language) for i in table["item_id"]],
         **_groups(table, by, survey, language),
         t("ui.col.measure", language): [measure_label(survey.items[i], language) for i in table["item_id"]],
         t("ui.col.denominator", language): [t(f"denominator.{d}", language) for d in table["denominator"]],
@@ -66,7 +78,7 @@ def options_frame(table: pd.DataFrame, by: Sequence[str], survey: Survey, langua
     """Multi-select rows (one per option and group), rank first."""
     return pd.DataFrame({
         t("ui.col.rank", language): _whole(table["rank"]),
-        t("ui.col.option", language): table["option"].tolist(),
+        t("ui.col.option", language): _titles(table, survey, language),
         **_groups(table, by, survey, language),
         "n": _whole(table["n"]),
         t("ui.col.k_selected", language): _whole(table["k"]),
@@ -81,7 +93,7 @@ def distribution_frame(table: pd.DataFrame, by: Sequence[str], survey: Survey, l
     """Distribution rows: groups, answer, count, base and share in percent."""
     return pd.DataFrame({
         **_groups(table, by, survey, language),
-        t("ui.col.answer", language): [answer_label(c, language) for c in table["category"]],
+        t("ui.col.answer", language): _answers(table, survey, language),
         t("ui.col.count", language): _whole(table["count"]),
         "n": _whole(table["n"]),
         t("ui.col.share_pct", language): _percent(table["share"]),
@@ -89,18 +101,21 @@ def distribution_frame(table: pd.DataFrame, by: Sequence[str], survey: Survey, l
     })
 
 
-def crosstab_frame(table: pd.DataFrame, by: Sequence[str], language: str, min_n: int) -> pd.DataFrame:
+def crosstab_frame(table: pd.DataFrame, by: Sequence[str], language: str, min_n: int,
+                   survey: Survey | None = None) -> pd.DataFrame:
     """Groups down, answers across (a narrow table: as many columns as answers, not twice the
     groups): each group's base n, the share (percent) of every answer, and the count of blanks,
     which are outside the share's denominator. A hidden group's row holds the core's note
-    instead of numbers."""
-    table = table.assign(_group=group_labels(table, by, language))
+    instead of numbers. With `survey`, groups and answers are named in the chosen language."""
+    shown_groups = localised_groups(table, survey, by, language) if survey is not None else table
+    table = table.assign(_group=group_labels(shown_groups, by, language))
     answers = list(dict.fromkeys(table["category"]))
+    item = survey.items.get(table["item_id"].iloc[0]) if survey is not None and len(table) else None
     blank = [category for category in answers if category == BLANK]
     shared = [category for category in answers if category != BLANK]
     group_header, note_header = t("ui.col.group", language), t("ui.col.note", language)
-    share_headers = {c: t("ui.col.crosstab_answer", language, answer=answer_label(c, language)) for c in shared}
-    blank_header = t("ui.col.crosstab_count", language, group=answer_label(BLANK, language))
+    share_headers = {c: t("ui.col.crosstab_answer", language, answer=answer_label(c, language, item)) for c in shared}
+    blank_header = t("ui.col.crosstab_count", language, group=answer_label(BLANK, language, item))
     rows = []
     for group, block in table.groupby("_group", sort=False):
         block = block.set_index("category").reindex(answers)

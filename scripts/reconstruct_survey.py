@@ -95,6 +95,29 @@ YES_NO = ["Nei", "Ja", "Vet ikke"]
 DONT_KNOW = "Vet ikke"
 SEP = " | "
 
+# English of every text a reader sees (the codebook's *_en columns), parallel to the bokmål.
+LIKERT_EN = ["To a very small extent", "To a small extent", "To some extent", "To a large extent",
+             "To a very large extent", "Don't know"]
+YES_NO_EN = ["No", "Yes", "Don't know"]
+ROLES_EN = ["Administration", "Elected"]
+SECTION_EN = {"erfaringer": "Experiences", "mulighetsrom": "Opportunities"}
+SUBSECTION_EN = {
+    "Gevinster": "Gains",
+    "Utfordringer": "Challenges",
+    "Samarbeidskultur": "Culture of cooperation",
+    "Tettere samarbeid": "Closer cooperation",
+    "Områder for tettere samarbeid": "Areas for closer cooperation",
+    "Kompetanse og rekruttering": "Competence and recruitment",
+    "Styring og organisering": "Governance and organisation",
+    "Kommentarer": "Comments",
+}
+MEASURE_LABEL_EN = {
+    "top2": "large/very large extent",
+    "bottom2": "small/very small extent",
+    "yes": "yes",
+    "selected": "selected",
+}
+
 MEASURE_LABEL = {
     "top2": "stor/svært stor grad",
     "bottom2": "liten/svært liten grad",
@@ -124,6 +147,10 @@ class Item:
     @property
     def scale(self) -> list[str]:
         return LIKERT if self.kind == "likert" else YES_NO
+
+    @property
+    def scale_en(self) -> list[str]:
+        return LIKERT_EN if self.kind == "likert" else YES_NO_EN
 
     @property
     def measure_categories(self) -> list[str]:
@@ -500,7 +527,8 @@ def build_rows(cells: dict, targets: dict, options: list[dict]) -> list[dict]:
 # --------------------------------------------------------------------------------------------
 
 CODEBOOK_COLUMNS = ["column", "kind", "question", "label", "section", "subsection", "measure",
-                    "measure_label", "scale", "dont_know", "order", "question_en", "label_en"]
+                    "measure_label", "scale", "dont_know", "order", "question_en", "label_en",
+                    "section_en", "subsection_en", "measure_label_en", "scale_en"]
 
 
 def build_codebook(options: list[dict]) -> list[dict]:
@@ -511,15 +539,18 @@ def build_codebook(options: list[dict]) -> list[dict]:
         return row(column=item.column, kind=item.kind, question=item.question, label=item.label,
                    section=item.section, subsection=item.subsection, measure=item.measure,
                    measure_label=MEASURE_LABEL[item.measure], scale=SEP.join(item.scale),
-                   dont_know=DONT_KNOW, order=order, question_en=item.question_en, label_en=item.label_en)
+                   dont_know=DONT_KNOW, order=order, question_en=item.question_en, label_en=item.label_en,
+                   section_en=SECTION_EN[item.section], subsection_en=SUBSECTION_EN[item.subsection],
+                   measure_label_en=MEASURE_LABEL_EN[item.measure], scale_en=SEP.join(item.scale_en))
 
     rows = [
         row(column="respondent_id", kind="id", question="Respondent", label="Respondent",
             question_en="Respondent", label_en="Respondent"),
         row(column="kommune", kind="breakdown", question="Kommune", label="Kommune",
-            scale=SEP.join(MUNICIPALITIES), question_en="Municipality", label_en="Municipality"),
+            scale=SEP.join(MUNICIPALITIES), question_en="Municipality", label_en="Municipality",
+            scale_en=SEP.join(MUNICIPALITIES)),  # place names are the same in English
         row(column="rolle", kind="breakdown", question="Rolle", label="Rolle",
-            scale=SEP.join(ROLES), question_en="Role", label_en="Role"),
+            scale=SEP.join(ROLES), question_en="Role", label_en="Role", scale_en=SEP.join(ROLES_EN)),
     ]
     order = defaultdict(int)
 
@@ -534,7 +565,8 @@ def build_codebook(options: list[dict]) -> list[dict]:
                         label=opt["label"], section="mulighetsrom", subsection=MULTI_SUBSECTION,
                         measure="selected", measure_label=MEASURE_LABEL["selected"],
                         order=next_order("mulighetsrom"), question_en=MULTI_QUESTION_EN,
-                        label_en=opt["label_en"]))
+                        label_en=opt["label_en"], section_en=SECTION_EN["mulighetsrom"],
+                        subsection_en=SUBSECTION_EN[MULTI_SUBSECTION], measure_label_en=MEASURE_LABEL_EN["selected"]))
     for item in ITEMS_AFTER:
         rows.append(item_row(item, next_order(item.section)))
     rows.append(row(column="kommentar", kind="text",
@@ -542,7 +574,7 @@ def build_codebook(options: list[dict]) -> list[dict]:
                     label="Kommentar", section="mulighetsrom", subsection="Kommentarer",
                     order=next_order("mulighetsrom"),
                     question_en="Any other comments on the inter-municipal cooperation?",
-                    label_en="Comment"))
+                    label_en="Comment", section_en=SECTION_EN["mulighetsrom"], subsection_en=SUBSECTION_EN["Kommentarer"]))
     return rows
 
 

@@ -303,6 +303,13 @@ def validate_workshop(source: Source, name: str | None = None) -> tuple[Workshop
                                     row=spreadsheet_row(position), column="area", value=area))
     if any(p.severity == "error" for p in problems):
         return None, problems
+    for column, source_column in (("area_en", "area"), ("sector_en", "sector")):
+        missing = [position for position, (name, english) in enumerate(zip(areas[source_column], areas[column]))
+                   if name and not english]
+        if missing:
+            problems.append(Problem("missing_english", severity="warning", sheet="areas", row=spreadsheet_row(missing[0]),
+                                    column=column, value=areas[source_column].iloc[missing[0]],
+                                    params={"count": len(missing)}))
     return Workshop(scores=scores, areas=areas, meta=meta, source=label), problems
 
 
