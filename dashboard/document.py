@@ -38,7 +38,7 @@ SCRIPT = """<script>
 (() => {
   const config = %s;
   const apply = () => {
-    if (document.documentElement.lang !== config.lang) document.documentElement.lang = config.lang;
+    if (document.documentElement.lang !== config.language) document.documentElement.lang = config.language;
     for (const scope of document.querySelectorAll(config.scope)) {
       const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -66,7 +66,7 @@ SCRIPT = """<script>
 def script(language: str) -> str:
     """The script for `language` (its texts JSON-encoded, `<` escaped so none can end the tag)."""
     config = {
-        "lang": language,
+        "language": language,
         "scope": SCOPE,
         "texts": {english: t(key, language) for english, key in TEXTS.items()},
         "placeholders": {english: t(key, language) for english, key in PLACEHOLDERS.items()},

@@ -26,7 +26,7 @@ if not store.facilitator_configured:
     st.info(t("workshop.error.no_pin_configured", language), icon=":material/lock:")
     st.stop()
 
-pin = st.session_state.get(wp.PIN_STATE)
+pin = st.session_state.get(keys.PIN_STATE)
 if pin is None:
     with st.form("facilitator-login"):
         typed = st.text_input(t("ui.workshop.pin_label", language), type="password")
@@ -36,13 +36,13 @@ if pin is None:
             except WorkshopError as error:
                 wp.show_error(error, language)
             else:
-                st.session_state[wp.PIN_STATE] = typed
+                st.session_state[keys.PIN_STATE] = typed
                 st.rerun()
     st.stop()
 
 wp.short_pin_warning(language)
 if st.button(t("ui.workshop.logout", language), icon=":material/logout:"):
-    del st.session_state[wp.PIN_STATE]
+    del st.session_state[keys.PIN_STATE]
     st.rerun()
 
 # ------------------------------------------------------------------------- a new session
@@ -81,7 +81,7 @@ try:
     sessions = store.list_sessions(pin)
 except WorkshopError as error:  # e.g. the PIN was changed in the configuration meanwhile
     wp.show_error(error, language)
-    st.session_state.pop(wp.PIN_STATE, None)
+    st.session_state.pop(keys.PIN_STATE, None)
     st.stop()
 if not sessions:
     st.caption(t("ui.workshop.no_sessions", language))
@@ -90,7 +90,7 @@ if not sessions:
 def act(action: str, session_name: str) -> None:
     """Run a facilitator action from a button; the message is shown on the next run."""
     try:
-        getattr(store, f"{action}_session")(st.session_state.get(wp.PIN_STATE), session_name)
+        getattr(store, f"{action}_session")(st.session_state.get(keys.PIN_STATE), session_name)
         st.session_state[keys.FLASH_KEY] = ("success", t(f"ui.workshop.done.{action}", language, name=session_name))
     except WorkshopError as error:
         st.session_state[keys.FLASH_KEY] = ("error", error.describe(language))
@@ -98,7 +98,7 @@ def act(action: str, session_name: str) -> None:
 
 def set_lock(session_name: str, key: str) -> None:
     try:
-        store.lock_session(st.session_state.get(wp.PIN_STATE), session_name, bool(st.session_state.get(key)))
+        store.lock_session(st.session_state.get(keys.PIN_STATE), session_name, bool(st.session_state.get(key)))
     except WorkshopError as error:
         st.session_state[keys.FLASH_KEY] = ("error", error.describe(language))
 
@@ -108,7 +108,7 @@ def release(session_name: str, key: str) -> None:
     if not group:
         return
     try:
-        store.release_group(st.session_state.get(wp.PIN_STATE), session_name, group)
+        store.release_group(st.session_state.get(keys.PIN_STATE), session_name, group)
         st.session_state[keys.FLASH_KEY] = ("success", t("ui.workshop.done.release", language, group=group))
     except WorkshopError as error:
         st.session_state[keys.FLASH_KEY] = ("error", error.describe(language))

@@ -215,7 +215,7 @@ def suppression_notes(rows: pd.DataFrame, min_n: int, language: str) -> list[str
 
 def chart_summary(rows: pd.DataFrame, by: Sequence[str], language: str) -> str:
     """The chart's numbers in one line, from the protected rows it draws — "Tallene i figuren:
-    Administrasjon 65,4 %, Folkevalgte 60,5 %" — a hidden group as hidden, never a number. Options
+    Administrasjon 40,0 %, Folkevalgte 33,3 %" — a hidden group as hidden, never a number. Options
     and answer distributions are listed per option / group ("Grong: Legetjeneste 70,0 %, …")."""
     total = t("group.total", language)
 

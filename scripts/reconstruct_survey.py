@@ -579,14 +579,26 @@ def build_codebook(options: list[dict]) -> list[dict]:
 
 
 def build_meta(cells: dict, invited: dict, targets: dict) -> list[tuple[str, object]]:
-    split = "; ".join(
-        f"{role}: " + ", ".join(f"{m} {cells[(m, role)]}" for m in MUNICIPALITIES) for role in ROLES)
-    inv = "; ".join(
-        f"{role}: " + ", ".join(f"{m} {invited[(m, role)]}" for m in MUNICIPALITIES) for role in ROLES)
-    blanks = "; ".join(
-        f"{item.column} {role} {GROUP_SIZE[role] - targets[(item.column, role)]['n']}"
-        for item in ITEMS for role in ROLES if targets[(item.column, role)]["n"] < GROUP_SIZE[role])
-    ms_blank = ", ".join(f"{role} {GROUP_SIZE[role] - targets[(MULTI_PREFIX, role)]['n']}" for role in ROLES)
+    # Plain words for a reader (issue 15): questions by their labels, roles in the reader's
+    # language, no column names or file paths.
+    role_en = dict(zip(ROLES, ROLES_EN))
+    by_column = {item.column: item for item in ITEMS}
+
+    def per_role(counts: dict, english: bool) -> str:
+        return "; ".join(f"{role_en[role] if english else role}: " + ", ".join(f"{m} {counts[(m, role)]}" for m in MUNICIPALITIES)
+                         for role in ROLES)
+
+    def blanks(english: bool) -> str:
+        return "; ".join(
+            f"«{item.label_en if english else item.label}» {role_en[role] if english else role} "
+            f"{GROUP_SIZE[role] - targets[(item.column, role)]['n']}"
+            for item in ITEMS for role in ROLES if targets[(item.column, role)]["n"] < GROUP_SIZE[role])
+
+    def ms_blank(english: bool) -> str:
+        return ", ".join(f"{role_en[role] if english else role} {GROUP_SIZE[role] - targets[(MULTI_PREFIX, role)]['n']}"
+                         for role in ROLES)
+
+    digital, rules = by_column["gevinst_digitale_verktoy"], by_column["utfordring_regelverk"]
     meta: list[tuple[str, object]] = [
         ("title", "Interkommunalt samarbeid i Indre Namdal – spørreundersøkelse 2022"),
         ("title_en", "Inter-municipal cooperation in Indre Namdal – survey 2022"),
@@ -599,68 +611,70 @@ def build_meta(cells: dict, invited: dict, targets: dict) -> list[tuple[str, obj
          "Lierne, Namsskogan og Røyrvik er aldri publisert. Rapporten (april 2022, for "
          "Statsforvalteren i Trøndelag) oppgir 22 prosenttall, hvor mange som ble invitert (126) og "
          "hvor mange som svarte (93: 55 Administrasjon, 38 Folkevalgte), og noen kvalitative funn. "
-         "Disse 93 radene er rekonstruert av scripts/reconstruct_survey.py ut fra tabellene i "
-         "scripts/, slik at alle de 22 publiserte tallene gjenskapes nøyaktig (andel av dem som "
+         "Disse 93 svarene er rekonstruert (av et skript i dashboardets kildekode) slik at alle de "
+         "22 publiserte tallene gjenskapes nøyaktig (andel av dem som "
          "svarte på spørsmålet, Vet ikke medregnet, ubesvarte holdt utenfor) og rapportens "
          "kvalitative utsagn stemmer. Alt annet – fordelingen på kommuner, de andre svarkategoriene, "
          "ubesvarte spørsmål, spørsmålene som ikke er publisert, svarene på flervalgsspørsmålet – "
-         "er antakelser, listet opp nedenfor. Radene må ikke brukes som ekte data."),
+         "er antakelser, listet opp nedenfor. Svarene må ikke brukes som ekte data."),
         ("provenance_en",
          "The individual answers to the 2022 survey of administrative and political leaders in Grong, "
          "Lierne, Namsskogan and Røyrvik were never published; the report (April 2022, for "
          "Statsforvalteren i Trøndelag) gives 22 percentages, the number invited (126) and answered "
-         "(93: 55 Administrasjon, 38 Folkevalgte) and a few qualitative findings. These 93 rows were "
-         "reconstructed by scripts/reconstruct_survey.py from the tables in scripts/ so that all 22 "
-         "published figures are reproduced exactly (share of those who answered the item, Vet ikke "
-         "included, blanks excluded) and the report's qualitative statements hold. Everything else - "
-         "the municipality split, the other answer categories, blanks, the unpublished items, the "
-         "multi-select answers - is an assumption listed below. Do not use the rows as real data."),
+         "(93: 55 administrative leaders, 38 elected politicians) and a few qualitative findings. These 93 "
+         "answers were reconstructed (by a script in the dashboard's source code) so that all 22 "
+         "published figures are reproduced exactly (share of those who answered the question, "
+         "\"don't know\" included, blanks excluded) and the report's qualitative statements hold. "
+         "Everything else - the municipality split, the other answer categories, blanks, the "
+         "unpublished questions, the multi-select answers - is an assumption listed below. Do not use "
+         "these answers as real data."),
     ]
     # (bokmål, English) – the English text goes in assumption_<n>_en, shown in the English interface.
     assumptions = [
-        (f"Fordelingen av respondentene på kommuner (rapporten oppgir bare antall per rolle): {split}.",
-         f"Municipality split of respondents (the report gives only role totals): {split}."),
-        ("Svarkategoriene rapporten ikke oppgir, følger antatte andeler i "
-         "scripts/reconstruction_targets.csv. Det gjelder kategoriene som ikke inngår i hovedmålet "
-         "for hvert spørsmål (for eksempel stor/svært stor grad), fordelingen mellom «I stor grad» "
-         "og «I svært stor grad», og Vet ikke.",
-         "Answer categories the report does not print (the categories outside each headline measure, "
-         "the split between 'I stor grad' and 'I svært stor grad', and Vet ikke) follow assumed "
-         "proportions in scripts/reconstruction_targets.csv."),
+        (f"Fordelingen av respondentene på kommuner (rapporten oppgir bare antall per rolle): {per_role(cells, False)}.",
+         f"How the respondents split over the municipalities (the report gives only the totals per role): "
+         f"{per_role(cells, True)}."),
+        ("Svarkategoriene rapporten ikke oppgir, har antatte andeler. Det gjelder kategoriene som ikke "
+         "inngår i hovedmålet for hvert spørsmål (for eksempel stor/svært stor grad), fordelingen "
+         "mellom «I stor grad» og «I svært stor grad», og Vet ikke.",
+         "The answer categories the report does not give have assumed shares: the categories outside "
+         "each question's headline measure, the split between \"to a large extent\" and \"to a very "
+         "large extent\", and \"don't know\"."),
         (f"Ubesvarte spørsmål (respondenten hoppet over spørsmålet) finnes bare der et publisert "
          f"tall krever en mindre nevner, pluss noen få på spørsmålene som ikke er publisert "
-         f"({blanks}). De er fordelt på kommunene etter antall respondenter, og uavhengig av "
+         f"({blanks(False)}). De er fordelt på kommunene etter antall respondenter, og uavhengig av "
          f"hverandre fra spørsmål til spørsmål.",
-         f"Blanks (item skipped) only where a published figure needs a smaller denominator, plus a few "
-         f"on the unpublished items ({blanks}); spread over municipalities by cell size, and "
-         f"independently of each other across items."),
+         f"Blanks (a question skipped) only where a published figure needs a smaller denominator, plus "
+         f"a few on the questions that were not published ({blanks(True)}); spread over the "
+         f"municipalities by their number of respondents, and independently from question to question."),
         ("Forskjellene mellom kommunene er antatt, og er bare justert slik at rapportens utsagn "
          "stemmer: Røyrvik ligger høyest på bortfall av arbeidsplasser både blant Administrasjon og "
          "Folkevalgte, og Røyrvik og Namsskogan ligger over Grong og Lierne på styring og kontroll. "
          "Alle andre spørsmål er fordelt jevnt etter antall respondenter.",
-         "Differences between municipalities are assumed and only tuned so the report's statements "
-         "hold: Røyrvik highest on loss of jobs in both roles; Røyrvik and Namsskogan above Grong and "
-         "Lierne on governance and control. All other items are spread evenly by cell size."),
-        ("Spørsmålene som ikke er publisert, gevinst_digitale_verktoy (nevnt som en gevinst av mange) "
-         "og utfordring_regelverk (den tredje utfordringen, lavere enn de to andre), har antatte nivåer.",
-         "Unpublished items gevinst_digitale_verktoy (named as a gain by many) and utfordring_regelverk "
-         "(the third challenge, below the other two) have assumed levels."),
+         "The differences between the municipalities are assumed, tuned only so that the report's "
+         "statements hold: Røyrvik highest on loss of jobs among both administrative leaders and "
+         "elected politicians; Røyrvik and Namsskogan above Grong and Lierne on governance and control. "
+         "Every other question is spread evenly by the number of respondents."),
+        (f"Spørsmålene som ikke er publisert, «{digital.label}» (nevnt som en gevinst av mange) "
+         f"og «{rules.label}» (den tredje utfordringen, lavere enn de to andre), har antatte nivåer.",
+         f"The questions that were not published, \"{digital.label_en}\" (named as a gain by many) and "
+         f"\"{rules.label_en}\" (the third challenge, below the other two), have assumed levels."),
         ("Flervalgsspørsmålet om områder: svaralternativene er hentet fra områdene rapporten nevner. "
          "Andelene per kommune er antatt slik at topp fem i hver kommune inneholder Legetjeneste, "
          "Rus og psykiatri, Næringsutvikling og Administrative støttetjenester, og at Barnevern er "
-         f"med i noen av dem. Hoppet over av {ms_blank}.",
-         "Multi-select areas: option list from the areas the report names; shares per municipality "
-         "assumed so that each top five contains Legetjeneste, Rus og psykiatri, Næringsutvikling and "
-         f"Administrative støttetjenester, and Barnevern is in some. Skipped by {ms_blank}."),
+         f"med i noen av dem. Hoppet over av {ms_blank(False)}.",
+         "The multi-select question on areas: its options are the areas the report names; the shares "
+         "per municipality are assumed so that each municipality's top five holds the doctor service, "
+         "substance abuse and mental health, business development and administrative support, and "
+         f"child welfare is in some. Skipped by {ms_blank(True)}."),
         ("Svarene er fordelt tilfeldig på respondentene innenfor hver kombinasjon av kommune og "
          "rolle, så sammenhenger mellom spørsmålene er ikke modellert.",
-         "Answers are dealt to respondents at random within municipality x role, so correlations "
-         "between items are not modelled."),
-        ("Fritekstsvarene ble ikke publisert; kommentar er tom for alle.",
-         "Free-text answers were not published; kommentar is blank for everyone."),
-        (f"Hvordan de 126 inviterte fordeler seg på kommune og rolle, er antatt ({inv}); se radene "
-         f"invited_*.",
-         f"The split of the 126 invited over municipality x role is assumed ({inv}); see invited_* rows."),
+         "The answers are dealt to respondents at random within each municipality and role, so links "
+         "between the questions are not modelled."),
+        ("Fritekstsvarene ble ikke publisert; kommentarfeltet er tomt for alle.",
+         "The free-text answers were not published; the comment field is blank for everyone."),
+        (f"Hvordan de 126 inviterte fordeler seg på kommune og rolle, er antatt ({per_role(invited, False)}).",
+         f"How the 126 invited split over municipality and role is assumed ({per_role(invited, True)})."),
     ]
     for i, (text_nb, text_en) in enumerate(assumptions, start=1):
         meta += [(f"assumption_{i}", text_nb), (f"assumption_{i}_en", text_en)]

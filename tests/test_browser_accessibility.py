@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.load import load_workbook
+from analysis.intake import load_workbook
 from report.strings import t
 from browser_support import ARTIFACTS, CHART, open_app
 from layout_boxes import PLOTLY_BOXES, Box, text_overlaps

@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 import pytest
 
-from analysis.load import load_workbook
+from analysis.intake import load_workbook
 from analysis.i18n import LANGUAGES
 from browser_support import ARTIFACTS, EXCEPTION, MAIN, open_app, require_chromium, start_streamlit, stop_process, \
     wait_for_charts, wait_for_idle

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import survey_wire
-from analysis.load import validate_workbook
+from analysis.intake import validate_workbook
 from analysis.template import template_sheets
 from conftest import tiny_frames, write_workbook
 from report import labels, tables

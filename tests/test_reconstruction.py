@@ -233,9 +233,18 @@ def test_meta_documents_the_reconstruction(meta, responses):
     assert int(meta["invited"]) == 126
     assert meta["region"] == "Indre Namdal"
     assert str(meta["reconstructed"]).lower() == "true"
-    assert "reconstruct_survey.py" in meta["provenance"]
+    assert "rekonstruert" in meta["provenance"] and "reconstructed" in meta["provenance_en"]
     assert int(meta["min_group_size"]) == 5
     assert sum(1 for k in meta if k.startswith("assumption_")) >= 6
+
+
+def test_what_a_reader_is_told_has_no_internal_names(meta, responses):
+    """The provenance and assumptions are shown on Oversikt: plain words, no column names
+    (``gevinst_fagomrader``), no file paths, no meta keys (issue 15)."""
+    told = [str(v) for k, v in meta.items() if k.startswith(("assumption_", "provenance"))]
+    internal = [c for c in responses.columns if "_" in c] + ["scripts/", ".py", ".csv", "invited_"]
+    found = [(name, text[:60]) for text in told for name in internal if name in text]
+    assert not found, found
 
 
 def test_invited_split_covers_every_cell(meta, responses):

@@ -207,11 +207,19 @@ def messages(path: Path, language: str = "nb") -> list[str]:
 
 
 def test_a_valid_hand_workbook_loads(tmp_path):
-    workshop = load_workshop(write_workbook(tmp_path / "w.xlsx", sheets()))
+    english = HAND_AREAS.assign(area_en=["A en", "B en", "C en", "D en"], sector_en=["S1 en", "S1 en", "S2 en", "S2 en"])
+    workshop = load_workshop(write_workbook(tmp_path / "w.xlsx", sheets(areas=english)))
     assert workshop.ranking()["area"].tolist() == ["C", "A", "B", "D"]
     assert not workshop.reconstructed
     _, problems = validate_workshop(tmp_path / "w.xlsx")
     assert [p.describe() for p in problems] == ["ark «areas», rad 5, kolonne «area»: ingen grupper har gitt poeng til «D»"]
+
+
+def test_a_workbook_without_english_loads_with_a_notice_per_column(tmp_path):
+    _, problems = validate_workshop(write_workbook(tmp_path / "w.xlsx", sheets()))
+    notices = [p for p in problems if p.code == "missing_english"]
+    assert {p.column for p in notices} == {"area_en", "sector_en"}
+    assert all(p.severity == "warning" for p in notices)
 
 
 def test_bad_scores_are_reported_with_sheet_row_and_column(tmp_path):
