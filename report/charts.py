@@ -213,7 +213,7 @@ def suppression_notes(rows: pd.DataFrame, min_n: int, language: str) -> list[str
     return [suppression_note(kind, min_n, language, long=True) for kind in kinds or ["primary"]]
 
 
-def chart_summary(rows: pd.DataFrame, by: Sequence[str], language: str) -> str:
+def chart_summary(rows: pd.DataFrame, by: Sequence[str], language: str, survey: Survey | None = None) -> str:
     """The chart's numbers in one line, from the protected rows it draws — "Tallene i figuren:
     Administrasjon 40,0 %, Folkevalgte 33,3 %" — a hidden group as hidden, never a number. Options
     and answer distributions are listed per option / group ("Grong: Legetjeneste 70,0 %, …")."""
@@ -235,7 +235,8 @@ def chart_summary(rows: pd.DataFrame, by: Sequence[str], language: str) -> str:
             if any(bool(row.get("suppressed", False)) for row in members):
                 parts.append(t("notice.summary_hidden", language, group=group))
                 continue
-            answers = [f"{labels.answer_label(row['category'], language)} {value(row, 'share', True)}"
+            answers = [f"{labels.answer_label(row['category'], language, survey.items.get(row.get('item_id')) if survey else None)} "
+                       f"{value(row, 'share', True)}"
                        for row in members if not bool(row.get("is_blank", False))]
             parts.append(f"{group}: {', '.join(answers)}")
         return t("notice.summary", language, values="; ".join(parts))
@@ -280,7 +281,7 @@ def _chart(survey: Survey, view: View, *, key: str, title: str, subtitle_text: s
     drawn_by = by if drawn_by is None else drawn_by
     return Chart(key=key, title=title, subtitle=subtitle_text, frame=frame, footer=footer,
                  notes=tuple(note for note in notes if note), draw=draw, style=style, subsection=subsection, wide=wide,
-                 summary=chart_summary(drawn_rows, drawn_by, language), hidden_why=hidden_sentences(drawn_rows, language))
+                 summary=chart_summary(drawn_rows, drawn_by, language, survey), hidden_why=hidden_sentences(drawn_rows, language))
 
 
 def _width(style: Style, screen: int) -> int:

@@ -723,7 +723,7 @@ UI_NB.update({
     "ui.streamlit.show_less": "Vis færre",
     "ui.rounds.howto": "**Én fil med alle rundene:** legg til en bakgrunnsvariabel (`kind = breakdown`) for runden, "
                        "for eksempel kolonnen `aar` med etiketten «År» og skalaen `2022 | 2024` (eldste først), etter "
-                       "kommune og rolle i kodeboka, og skriv navnet i `meta` som `round_column`. Respondent-ID-ene må "
+                       "de andre bakgrunnsvariablene i kodeboka, og skriv navnet i `meta` som `round_column`. Respondent-ID-ene må "
                        "være unike i hele fila.\n\n"
                        "**Én fil per runde:** last opp filene samtidig på siden Data (samme kodebok), eldste først. De "
                        "slås sammen med bakgrunnsvariabelen `runde`; hver runde heter det `meta` oppgir som `year` (eller "
@@ -747,8 +747,8 @@ UI_EN.update({
     "ui.streamlit.show_more": "Show more",
     "ui.streamlit.show_less": "Show less",
     "ui.rounds.howto": "**One file with all rounds:** add a breakdown column (`kind = breakdown`) for the round, for "
-                       "example `aar` labelled `År` with scale `2022 | 2024` (oldest first), after the municipality and "
-                       "role in the codebook, and name it in `meta` as `round_column`. Respondent ids must be unique "
+                       "example `aar` labelled `År` with scale `2022 | 2024` (oldest first), after the other "
+                       "breakdowns in the codebook, and name it in `meta` as `round_column`. Respondent ids must be unique "
                        "over the whole file.\n\n"
                        "**One file per round:** upload the files together on the Data page (same codebook), oldest "
                        "first. They are combined with a `runde` breakdown, each round named by its `meta` `year` (or by "

@@ -54,6 +54,7 @@ def shown_text(page) -> str:
     return page.evaluate(
         """([app, reference]) => {
              const copy = document.querySelector(app).cloneNode(true);
+             copy.querySelectorAll('style, script').forEach(e => e.remove());  // CSS and code, not text a reader sees
              copy.querySelectorAll('[data-testid="stExpander"]').forEach(e => {
                if (e.querySelector('summary') && e.querySelector('summary').textContent.includes(reference)) e.remove(); });
              return copy.textContent; }""",

@@ -70,7 +70,9 @@ def menu(page) -> list[str]:
 def use_school_survey(page, app_server) -> None:
     open_app(page, f"{app_server}/data")
     upload(page, SCHOOL / "skole_2024.xlsx")
-    assert page.get_by_text("Ingen feil eller advarsler.").is_visible()
+    # no error; only the notices that the example has no English (issue 15)
+    assert page.get_by_text("Ingen feil eller advarsler.").is_visible() or page.get_by_text("engelsk tekst mangler").first.is_visible()
+    assert not page.get_by_text("fila kan ikke brukes").count()
     page.get_by_role("button", name="Bruk denne undersøkelsen").click()
     page.get_by_text("Opplastede data:").wait_for()
     wait_for_idle(page)
@@ -200,7 +202,7 @@ def test_markup_in_a_file_is_shown_as_text_on_every_page(app_server, browser, ca
     try:
         open_app(page, f"{app_server}/data")
         upload(page, *files_of(case_path(case, None)))
-        page.get_by_text("Ingen feil eller advarsler.").wait_for()
+        page.get_by_role("button", name="Bruk denne undersøkelsen").wait_for()  # usable (the corpus has no English: notices)
         no_markup_from_the_file(page, "data page")
         page.get_by_role("button", name="Bruk denne undersøkelsen").click()
         page.get_by_text("Opplastede data:").wait_for()
