@@ -117,6 +117,14 @@ def split_values(text) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+def parallel_text(text: str, texts: tuple[str, ...], english: tuple[str, ...], language: str) -> str:
+    """`text` in the chosen language: its English twin from the parallel list `english` (a
+    codebook's `scale_en`), falling back to the text itself."""
+    if language == "en" and english and text in texts:
+        return english[texts.index(text)] or text
+    return text
+
+
 @dataclass(frozen=True)
 class Item:
     """An analysable question (or one multi-select option) with everything needed to count it."""
@@ -143,9 +151,7 @@ class Item:
 
     def category_text(self, category: str, language: str = "nb") -> str:
         """An answer label in the chosen language (`scale_en`), falling back to the label itself."""
-        if language == "en" and self.categories_en and category in self.categories:
-            return self.categories_en[self.categories.index(category)] or category
-        return category
+        return parallel_text(category, self.categories, self.categories_en, language)
 
     @property
     def numeric(self) -> bool:
@@ -208,9 +214,7 @@ class Breakdown:
 
     def value_text(self, value: str, language: str = "nb") -> str:
         """A value (e.g. a role) in the chosen language, falling back to the value itself."""
-        if language == "en" and self.values_en and value in self.values:
-            return self.values_en[self.values.index(value)] or value
-        return value
+        return parallel_text(value, self.values, self.values_en, language)
 
 
 @dataclass
