@@ -737,11 +737,42 @@ def _readable_small_groups(system: System, counts: ItemCounts, min_n: int, kerne
     return found
 
 
-def _smallest_readable(kernel_rows: np.ndarray, sizes: np.ndarray, limit: int) -> np.ndarray | None:
-    """The smallest subset (≥ 2) of rows summing to zero with total size ≤ limit, or None."""
-    n = len(kernel_rows)
+def _possible_members(kernel_rows: np.ndarray, sizes: np.ndarray, limit: int) -> np.ndarray:
+    """The rows that some subset (≥ 2) summing to zero with total size ≤ limit could contain —
+    exact exclusions only, repeated until none applies: a row too large to pair with the
+    smallest other, and every row whose entry in some kernel column is non-zero while every
+    other remaining non-zero entry of that column has the same sign (a subset holding it
+    would sum to non-zero there)."""
+    keep = np.ones(len(kernel_rows), dtype=bool)
+    sign = np.sign(np.where(np.abs(kernel_rows) < 1e-6, 0.0, kernel_rows)).astype(np.int64)
+    while keep.sum() >= 2:
+        rest = np.sort(sizes[keep])
+        dropped = keep & (sizes + np.where(sizes == rest[0], rest[1], rest[0]) > limit)
+        if sign.shape[1]:
+            positive = (sign[keep] > 0).any(axis=0)
+            negative = (sign[keep] < 0).any(axis=0)
+            one_signed = positive ^ negative
+            dropped |= keep & (sign[:, one_signed] != 0).any(axis=1)
+        if not dropped.any():
+            break
+        keep &= ~dropped
+    return np.flatnonzero(keep)
+
+
+def _smallest_readable(kernel_rows: np.ndarray, sizes: np.ndarray, limit: int,
+                       weights: np.ndarray | None = None) -> np.ndarray | None:
+    """The smallest subset (≥ 2) of rows summing to zero with total size ≤ limit, or None;
+    among subsets of one size the one with the lowest set of positions (bit mask order)."""
     if np.sort(sizes)[:2].sum() > limit:
         return None
+    possible = _possible_members(kernel_rows, sizes, limit)
+    if len(possible) < 2:
+        return None
+    if len(possible) < len(kernel_rows):  # the same search over the rows that can take part
+        weights = 1.0 + np.arange(len(kernel_rows)) / (10.0 * len(kernel_rows)) if weights is None else weights
+        found = _smallest_readable(kernel_rows[possible], sizes[possible], limit, weights[possible])
+        return None if found is None else possible[found]
+    n = len(kernel_rows)
     if n <= _ENUMERATED_UNIONS:
         masks = np.arange(1, 1 << n, dtype=np.int64)
         members = ((masks[:, None] >> np.arange(n)) & 1).astype(np.int64)
@@ -769,7 +800,7 @@ def _smallest_readable(kernel_rows: np.ndarray, sizes: np.ndarray, limit: int) -
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     constraints = LinearConstraint(np.vstack(rows), np.array(lower), np.array(upper))
-    weights = 1.0 + np.arange(n) / (10.0 * n)
+    weights = 1.0 + np.arange(n) / (10.0 * n) if weights is None else weights
     result = milp(weights, constraints=constraints, bounds=Bounds(0, 1), integrality=np.ones(n),
                   options=_MILP_OPTIONS)
     if result.x is None or result.status != 0:

@@ -34,7 +34,8 @@ from analysis.codebook import Survey
 from analysis.config import min_group_size
 from analysis.i18n import rest_label, t
 from analysis.protect import PRIMARY, SECONDARY, headline_status, plan_suppression
-from analysis.stats import mann_whitney_exact, minimum_detectable_difference, newcombe_interval, pct_half_up
+from analysis.stats import (benjamini_hochberg, fisher_exact_p, mann_whitney_exact, minimum_detectable_difference,
+                            newcombe_interval, pct_half_up)
 from analysis.formatting import format_number
 
 FAMILIES = ("role", "municipality")
@@ -159,10 +160,8 @@ def _contrast_row(family, item, language, label_a, label_b, row_a, row_b, ordina
         return {**base, **dict.fromkeys(NUMBERS), "ordinal_test": None, "ordinal_test_label": None,
                 "suppressed": True, "suppression": PRIMARY if PRIMARY in statuses else SECONDARY}
     k_a, n_a, k_b, n_b = int(row_a["k"]), int(row_a["n"]), int(row_b["k"]), int(row_b["n"])
-    from scipy.stats import fisher_exact  # here: importing scipy.stats costs ~0.5 s that `validate` need not pay
-
     low, high = newcombe_interval(k_a, n_a, k_b, n_b)
-    p_value = float(fisher_exact([[k_a, n_a - k_a], [k_b, n_b - k_b]]).pvalue) if n_a and n_b else np.nan
+    p_value = fisher_exact_p([[k_a, n_a - k_a], [k_b, n_b - k_b]]) if n_a and n_b else np.nan
     u_a, ordinal_p, method = mann_whitney_exact(ordinal_a, ordinal_b)
     pairs = int(np.sum(ordinal_a)) * int(np.sum(ordinal_b))
     return {
@@ -178,19 +177,6 @@ def _contrast_row(family, item, language, label_a, label_b, row_a, row_b, ordina
         "ordinal_p": ordinal_p,
         "suppressed": False, "suppression": None,
     }
-
-
-def benjamini_hochberg(p_values) -> np.ndarray:
-    """BH-adjusted p-values (`scipy.stats.false_discovery_control`); NaN stays NaN and is
-    not counted in the family."""
-    from scipy.stats import false_discovery_control
-
-    p = np.asarray(p_values, dtype=float)
-    adjusted = np.full(p.shape, np.nan)
-    present = ~np.isnan(p)
-    if present.any():
-        adjusted[present] = false_discovery_control(p[present], method="bh")
-    return adjusted
 
 
 def _adjust(result: pd.DataFrame, alpha: float) -> pd.DataFrame:

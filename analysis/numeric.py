@@ -24,9 +24,9 @@ import pandas as pd
 
 from analysis.aggregate import Focus, group_codes
 from analysis.codebook import Item, Survey
-from analysis.compare import benjamini_hochberg
 from analysis.config import min_group_size
 from analysis.protect import count_pattern, group_members
+from analysis.stats import benjamini_hochberg, welch_test
 
 COLUMNS = ["item_id", "question", "respondents", "n", "mean", "median", "sd", "ci_low", "ci_high", "n_effective",
            "weighted", "suppressed", "suppression"]
@@ -132,9 +132,6 @@ def compare_numeric(survey: Survey, breakdown: str, items: Sequence[str] | None 
     """Each value of `breakdown` against the rest (two values: the pair), per numeric item:
     difference of means with Welch's 95 % interval, Welch's t-test, BH-adjusted p-values.
     A contrast with a hidden group shows no numbers and is not adjusted."""
-    from scipy.stats import ttest_ind
-
-
     threshold = min_group_size(survey, min_n)
     chosen = list(items) if items is not None else [i.id for i in survey.numeric_items()]
     present = set(survey.responses[breakdown].dropna().astype(str))
@@ -157,10 +154,8 @@ def compare_numeric(survey: Survey, breakdown: str, items: Sequence[str] | None 
             if not hidden:
                 x = survey.responses[item_id].to_numpy(dtype=float)
                 a, b = x[in_a & ~np.isnan(x)], x[in_b & ~np.isnan(x)]
-                result = ttest_ind(a, b, equal_var=False)
-                interval = result.confidence_interval(0.95)
-                row.update(diff=float(a.mean() - b.mean()), ci_low=float(interval.low), ci_high=float(interval.high),
-                           p_value=float(result.pvalue))
+                difference, low, high, p_value = welch_test(a, b)
+                row.update(diff=difference, ci_low=low, ci_high=high, p_value=p_value)
             rows.append(row)
     result = pd.DataFrame(rows, columns=["item_id", "group_a", "group_b", "diff", "ci_low", "ci_high", "p_value",
                                          "suppressed"])

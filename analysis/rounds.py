@@ -13,12 +13,12 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import fisher_exact
 
 from analysis.aggregate import Denominator, headline_table
 from analysis.codebook import Breakdown, Survey
 from analysis.problems import Problem
 from analysis.protect import protect_headline
+from analysis.stats import fisher_exact_p
 from analysis.stats import newcombe_interval
 
 COMBINED_ROUND_COLUMN = "runde"
@@ -177,7 +177,7 @@ def changes_between_rounds(table: pd.DataFrame, column: str, rounds: Sequence[st
                     diff_pp=round(100 * (k_b / n_b - k_a / n_a), 1),
                     diff_ci_low=round(100 * float(np.asarray(low).ravel()[0]), 1),
                     diff_ci_high=round(100 * float(np.asarray(high).ravel()[0]), 1),
-                    p_value=float(fisher_exact([[k_b, n_b - k_b], [k_a, n_a - k_a]]).pvalue),
+                    p_value=fisher_exact_p([[k_b, n_b - k_b], [k_a, n_a - k_a]]),
                 )
             rows.append(row)
     return pd.DataFrame(rows)

@@ -163,3 +163,49 @@ def test_mann_whitney_large_groups_use_scipys_asymptotic_test(seed, n_a, n_b):
     assert method == "asymptotic"
     assert u == pytest.approx(reference.statistic)
     assert p == pytest.approx(reference.pvalue, rel=1e-9)
+
+
+# --- the tests of `compare`, written out from scipy.special, against scipy.stats itself ---------------
+
+from hypothesis import given, settings as hypothesis_settings, strategies as strategies
+from scipy import stats as scipy_stats
+
+from analysis.stats import benjamini_hochberg, fisher_exact_p, welch_test
+
+
+@hypothesis_settings(max_examples=400, deadline=None)
+@given(strategies.lists(strategies.integers(0, 60), min_size=4, max_size=4))
+def test_fisher_exact_p_is_scipys(cells):
+    table = [cells[:2], cells[2:]]
+    assert fisher_exact_p(table) == pytest.approx(scipy_stats.fisher_exact(table).pvalue, rel=1e-9, abs=1e-15)
+
+
+def test_fisher_exact_p_at_survey_sizes():
+    for table in ([[1200, 3000], [900, 1266]], [[0, 5], [5, 0]], [[3, 1], [1, 4]], [[50, 50], [50, 50]]):
+        assert fisher_exact_p(table) == pytest.approx(scipy_stats.fisher_exact(table).pvalue, rel=1e-9, abs=1e-300)
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(strategies.lists(strategies.integers(0, 20), min_size=2, max_size=40),
+       strategies.lists(strategies.integers(0, 20), min_size=2, max_size=40))
+def test_welch_test_is_scipys(a, b):
+    reference = scipy_stats.ttest_ind(np.array(a, float), np.array(b, float), equal_var=False)
+    difference, low, high, p = welch_test(a, b)
+    assert difference == pytest.approx(np.mean(a) - np.mean(b))
+    if np.isnan(reference.pvalue):
+        assert np.isnan(p)
+        return
+    interval = reference.confidence_interval(0.95)
+    assert p == pytest.approx(reference.pvalue, rel=1e-9, abs=1e-15)
+    assert (low, high) == pytest.approx((interval.low, interval.high), rel=1e-9)
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(strategies.lists(strategies.one_of(strategies.floats(0, 1), strategies.just(float("nan"))), min_size=1, max_size=30))
+def test_benjamini_hochberg_is_scipys(p_values):
+    p = np.array(p_values, dtype=float)
+    adjusted = benjamini_hochberg(p)
+    assert np.array_equal(np.isnan(adjusted), np.isnan(p))
+    if (~np.isnan(p)).any():
+        expected = scipy_stats.false_discovery_control(p[~np.isnan(p)], method="bh")
+        assert adjusted[~np.isnan(p)] == pytest.approx(expected, rel=1e-12, abs=1e-15)

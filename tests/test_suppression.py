@@ -21,6 +21,8 @@ from contextlib import redirect_stdout
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from analysis.aggregate import REST_MARKER, Focus, distribution_table, headline_table
@@ -596,3 +598,28 @@ def test_a_multi_select_blank_that_every_option_hides_is_protected_jointly(bundl
     report = audit_survey(bundled, 10, options[:1], intervals=True).set_index(["kommune", "rolle", "count"])
     row = report.loc[("Lierne", "Administrasjon", "blank")]
     assert row["protected"] and not row["exempt"] and row["low"] < row["high"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(2, 9).flatmap(lambda n: st.tuples(
+    st.lists(st.lists(st.integers(-2, 2), min_size=3, max_size=3), min_size=n, max_size=n),
+    st.lists(st.integers(0, 5), min_size=n, max_size=n),
+    st.integers(1, 9))))
+def test_the_smallest_readable_union_is_the_smallest_of_every_subset(case):
+    """The search for a readable union of small hidden cells (with its exact exclusions of rows
+    that cannot take part) finds a smallest subset summing to zero within the size limit, or
+    none when every subset has been tried by brute force here."""
+    from itertools import combinations
+
+    from analysis.audit import _smallest_readable
+
+    rows, sizes, limit = case
+    kernel, sizes = np.array(rows, dtype=float), np.array(sizes, dtype=np.int64)
+    smallest = next((len(subset) for size in range(2, len(rows) + 1) for subset in combinations(range(len(rows)), size)
+                     if sizes[list(subset)].sum() <= limit and not kernel[list(subset)].sum(axis=0).any()), None)
+    found = _smallest_readable(kernel, sizes, limit)
+    if smallest is None:
+        assert found is None
+    else:
+        assert found is not None and len(found) == smallest
+        assert sizes[found].sum() <= limit and not kernel[found].sum(axis=0).any()
