@@ -36,6 +36,7 @@ from analysis.codebook import Survey
 from analysis.load import (BUNDLED_WORKBOOK, SHEETS, Source, build_survey, formula_problems, source_bytes, source_name,
                            survey_from_sheets)
 from analysis.problems import Problem, SurveyError
+from analysis.rounds import combine_rounds
 from analysis.sandbox import parse_in_worker
 from analysis.xlsx_reader import MB, Refused, XlsxLimits, check_cells, limit_problem
 from analysis.xlsx_reader import read as read_xlsx
@@ -245,8 +246,6 @@ def _rounds(files: dict[str, bytes], limits: Limits) -> tuple[Survey | None, lis
 
     A round is named by its meta `year` (or the file name when years repeat or are missing).
     """
-    from analysis.rounds import combine_rounds
-
     loaded: list[tuple[str, Survey]] = []
     problems: list[Problem] = []
     for name, data in files.items():

@@ -36,6 +36,7 @@ from analysis.audit import (
     is_sensitive,
 )
 from analysis.codebook import Survey
+from analysis.i18n import t
 
 HIDDEN_HEADLINE = ("n", "k", "share", "pct", "ci_low", "ci_high", "dont_know", "blank", "rank")
 HIDDEN_DISTRIBUTION = ("count", "n", "share")
@@ -679,8 +680,6 @@ def suppression_note(suppression: str | None, min_n: int, language: str = "nb", 
     says whether a group of five or more was hidden for few answers, for all-or-none, or for
     another group: telling "all or none" apart would give away the answer it hides.
     """
-    from analysis.i18n import t
-
     if suppression == PRIMARY:
         return t("protect.primary_long" if long else "protect.primary", language, k=min_n, small=SMALL_GROUP)
     if suppression == SECONDARY:

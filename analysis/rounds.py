@@ -18,8 +18,7 @@ from analysis.aggregate import Denominator, headline_table
 from analysis.codebook import Breakdown, Survey
 from analysis.problems import Problem
 from analysis.protect import protect_headline
-from analysis.stats import fisher_exact_p
-from analysis.stats import newcombe_interval
+from analysis.stats import fisher_exact_p, newcombe_interval
 
 COMBINED_ROUND_COLUMN = "runde"
 

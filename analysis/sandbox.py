@@ -46,7 +46,8 @@ PRELOAD = ["analysis.fork_safe", "numpy", "pandas", "pydantic", "python_calamine
            "analysis.intake", "analysis.rounds", "analysis.sandbox"]
 # Imported by the caller while its child parses (the caller only waits then, and a second core
 # is idle): what every use of a survey needs next — the intervals (`scipy.special`) and the
-# protection's audit (`scipy.optimize`, `scipy.sparse`) — about 0.3 s of a command's start.
+# protection's audit (`scipy.optimize`, `scipy.sparse`) — about 0.3 s of a command's start;
+# none once the reply is in, so a quick parse (`validate` of a small file) waits for no import.
 WHILE_WAITING = ("scipy.special", "scipy.sparse", "scipy.optimize")
 REPLY_LIMIT = 1024 * MB  # the largest reply accepted (a 200 000-row survey is a few tens of MB)
 _lock = threading.Lock()
@@ -150,6 +151,8 @@ def parse_in_worker(files: dict[str, bytes], limits, parse, method: str | None =
         return None, [Problem("worker_start")]
     sender.close()
     for name in WHILE_WAITING:
+        if receiver.poll(0):  # the reply is here: no more waiting to fill
+            break
         importlib.import_module(name)
     try:
         if not receiver.poll(max(0.0, limits.worker_timeout_seconds - (time.monotonic() - started))):

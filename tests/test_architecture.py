@@ -20,11 +20,6 @@ from tree import PACKAGES, ROOT, source_files
 
 #: (file, imported module) → why that import sits inside a function. Nothing else may.
 FUNCTION_IMPORTS = {
-    ("analysis/intake.py", "analysis.rounds"):
-        "several rounds are rare: the worker that parses an upload does not load the rounds "
-        "module (and through it protect and the audit's solver) for one file",
-    ("analysis/protect.py", "analysis.i18n"):
-        "the words of a suppression note, looked up only when one is shown",
     **{("cli/deck.py", module): "every command's process imports every command module: `summary` and "
        "`compare` do not pay for pptx and Plotly (≈0.3 s each run, benchmark 8)"
        for module in ("exports.deck", "report", "report.numbers")},
