@@ -322,7 +322,7 @@ def matrix_and_ranking(chart: Chart, *, language: str, downloads: bool = True) -
     Returns the figure (for an image export)."""
     st.plotly_chart(chart.figure, theme=None, key=f"matrix-{chart.key}", config=layout.PLOTLY_CONFIG)
     layout.chart_text(chart)
-    st.subheader(t("ui.workshop.ranking_title", language))
+    st.header(t("ui.workshop.ranking_title", language))
     static_table(tables.shown(chart.frame, language))  # every column (Lavest, Høyest, Kvadrant) in view
     if downloads:
         layout.downloads_row(chart.frame, chart.key, language, chart)

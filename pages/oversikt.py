@@ -18,7 +18,7 @@ downloads = st.container()
 # otherwise they count the whole survey and the scope line says so.
 chosen = numbers.selection_summary(survey, view, data.respondents(view))
 summary = chosen or response_summary(survey)
-st.subheader(markdown(survey.meta_text("title", language)))
+st.header(markdown(survey.meta_text("title", language)))
 invited, answered, rate = st.columns(3)
 invited.metric(t("ui.overview.invited", language), format_number(summary["invited"], language) or "–")
 answered.metric(t("ui.overview.answered", language), format_number(summary["answered"], language))

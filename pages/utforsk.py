@@ -30,7 +30,7 @@ with chart:
                          survey, view, data)
     layout.chart_block(drawn, language)
 with crosstab:
-    st.subheader(t("ui.explore.crosstab", language))
+    st.header(t("ui.explore.crosstab", language))
     st.caption(t("ui.explore.crosstab_note", language,
                  denominator=t(f"denominator.{view.denominator}", language)))
     layout.table_block(tables.crosstab_frame(data.distribution(view, [chosen.id]), view.by, language, data.threshold(survey),

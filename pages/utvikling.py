@@ -52,7 +52,7 @@ if items:
     slot = charts.Slot(f"{chosen.id}-runder", charts.ROUNDS, item=chosen.id, round_column=column)
     layout.chart_block(charts.build(slot, survey, view, data, rows=table), language)
 
-    st.subheader(t("ui.rounds.change_title", language))
+    st.header(t("ui.rounds.change_title", language))
     mine = changes[changes["item_id"] == chosen.id] if len(changes) else changes
     layout.table_block(rounds.changes_frame(mine, groups, survey, language, min_n), f"{chosen.id}-endring", language,
                        scrollable=True)
@@ -64,6 +64,6 @@ else:
 
 partial = rounds.coverage_frame(coverage, survey, language)
 if len(partial):
-    st.subheader(t("ui.rounds.partial_title", language))
+    st.header(t("ui.rounds.partial_title", language))
     st.caption(t("ui.rounds.partial_note", language))
     static_table(partial)

@@ -24,7 +24,7 @@ language, bar = room.room_frame()
 store, access = room.room_access(language, "verksted-code")
 session = access.session
 
-st.subheader(session.name)
+st.header(session.name)
 if access.group is not None:
     group = access.group
     st.html(f"<p><strong>{html.escape(t('ui.workshop.group_label', language))}:</strong> {html.escape(group)}</p>")

@@ -359,7 +359,7 @@ def test_participant_types_the_short_code(workshop_env, live):
     at.text_input[0].input(live.join_code[:4].lower() + " " + live.join_code[4:].lower())
     button(at, "Gå videre").click()
     at.run()
-    assert [h.value for h in at.subheader] == ["Kveld"]
+    assert [h.value for h in at.header] == ["Kveld"]
 
 
 def test_a_groups_own_link_lands_on_its_form(workshop_env, live):
