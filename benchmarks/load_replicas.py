@@ -9,7 +9,8 @@ with `taskset`, the generator (and HAProxy, PostgreSQL) to the others. The set-u
 1. **Load, one replica on one core** (through HAProxy, PostgreSQL for the workshop store):
    (a) Erfaringer: N viewers each change the Kommune filter every 5–10 s for `--duration`;
    (b) the presenter view of a live session (`/verksted_visning?kode=…`, 9 groups' scores):
-       N viewers, its fragment reruns every 3 s and a quadrant switch every 5–10 s.
+       N viewers, its fragment reruns every 3 s (and a quadrant switch every 5–10 s on a page
+       that draws the control; the projector page takes its split from the link and has none).
    Per N: p50/p95 from request to `script_finished` (and to the last delta), errors, the
    replica's resident memory. The single-viewer round is the reference; the **capacity** is
    the N at which p95 reaches 2× its p95 (interpolated between rounds). Targets at N = 50:

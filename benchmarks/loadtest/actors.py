@@ -195,8 +195,8 @@ async def presenter(name: str, base: str, code: str, recorder: Recorder, stop: a
                 period = min(client.auto_reruns.values()) if client.auto_reruns else float("inf")
                 next_tick = max(next_tick + period, time.monotonic())  # the frontend's timer does not catch up
             if time.monotonic() >= next_change:
-                element = client.widget(SPLIT) if client.last else None
-                if element is not None:
+                element = _split_control(client)
+                if element is not None:  # the projector page has none: its own fragment ticks are the load
                     current = client.states.get(element.proto.id)
                     options = list(element.proto.options)
                     shown = current.string_value if current is not None else options[0]
@@ -204,6 +204,17 @@ async def presenter(name: str, base: str, code: str, recorder: Recorder, stop: a
                 next_change = time.monotonic() + rng.uniform(*interval)
     finally:
         await client.close()
+
+
+def _split_control(client):
+    """The quadrant control of the last run, if the page draws one (Prioriteringer does; the
+    projector page reads `?kvadrant=` from its link and draws no control)."""
+    if not client.last:
+        return None
+    try:
+        return client.widget(SPLIT)
+    except KeyError:
+        return None
 
 
 def score_plan(group_index: int, revision: int, areas: int) -> tuple[int, ...]:
