@@ -185,7 +185,7 @@ def _asymptotic_p(totals: np.ndarray, u_a: float, n_a: int, n_b: int) -> float:
 
 # --- the tests of `compare`, from scipy.special alone ----------------------------------------------
 # `import scipy.stats` costs ~0.5 s (a quarter of a command's budget at 6 000 rows), so the three
-# tests below are written out from their definitions; tests/test_stats.py checks each against
+# tests below are written out from their definitions; tests/analysis/test_stats.py checks each against
 # `scipy.stats` (`fisher_exact`, `ttest_ind(equal_var=False)`, `false_discovery_control`).
 
 _FISHER_TOLERANCE = 1e-7

@@ -9,7 +9,7 @@ need=()
 [ -x /usr/lib/chromium/chromium ] || need+=(chromium)
 # The server binaries (initdb, pg_ctl) that tests/pg_cluster.py runs; the client package alone lacks them.
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
-# The load balancer in front of several replicas (deploy/haproxy.cfg, tests/test_replicas.py).
+# The load balancer in front of several replicas (deploy/haproxy.cfg, tests/system/test_replicas.py).
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 # Fonts so that screenshots and exported charts render text.
 fc-list 2>/dev/null | grep -qi "dejavu" || need+=(fonts-dejavu-core)

@@ -1,6 +1,6 @@
 """Real-browser test support: a Streamlit server, a Chromium, a page, and waits that work.
 
-Loaded as a pytest plugin by `tests/conftest.py`, so every `tests/test_browser_*.py` shares
+Loaded as a pytest plugin by `tests/conftest.py`, so every `tests/browser/test_browser_*.py` shares
 one server and one browser per test session. Follows docs in /work/shared/notes/BROWSER_TESTING.md:
 Debian's Chromium at /usr/lib/chromium/chromium (Playwright's own download is unreachable),
 server stdout to a file, `/_stcore/health` polled, idle = connected and script not running.

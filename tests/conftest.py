@@ -101,6 +101,13 @@ def published() -> list[dict]:
         return list(csv.DictReader(handle))
 
 
+def match_item(survey, figure) -> str:
+    """The one item of `survey` asked with a published figure's wording (its `question_nb`)."""
+    matches = [i.id for i in survey.ordered_items() if i.question == figure["question_nb"]]
+    assert len(matches) == 1, f"{figure['figure_id']}: no single item with that wording"
+    return matches[0]
+
+
 # Real-browser fixtures (one Streamlit server, one Chromium, a page per test) for every
-# tests/test_browser_*.py; registered here so the plugin loads once, before any test module.
+# tests/browser/test_browser_*.py; registered here so the plugin loads once, before any test module.
 pytest_plugins = ["browser_support"]

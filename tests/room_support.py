@@ -1,6 +1,6 @@
 """Driving the workshop room in Chromium: phones that join, tap and submit, and a projector.
 
-Shared by the acceptance test (tests/test_browser_workshop.py) and the latency benchmark
+Shared by the acceptance test (tests/browser/test_browser_workshop.py) and the latency benchmark
 (benchmarks/workshop_projector_latency.py), so both drive the pages the same way a person does: by the
 labels on screen, with taps on a touch context.
 """

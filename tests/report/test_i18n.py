@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from analysis import i18n
 from analysis.i18n import placeholders
 from report.strings import EN, NB, t
-from tree import source_files
+from tree import ROOT, source_files
 
-ROOT = Path(__file__).resolve().parent.parent
 # t("ui.page.title", ...) with a literal key; keys built with f-strings are checked by their own tests.
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
 

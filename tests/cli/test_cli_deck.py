@@ -15,7 +15,7 @@ from conftest import ROOT
 from report import charts
 from report.numbers import SurveyNumbers
 from report.view import view_for
-from test_exports_deck import fake_png, line_for
+from deck_support import fake_png, line_for
 
 
 @pytest.fixture

@@ -16,10 +16,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tree import ROOT
+
 SCRIPT = ROOT / "scripts" / "reconstruct_survey.py"
 BUNDLED = ROOT / "data" / "survey_raw.xlsx"
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "published_figures.csv"
+FIXTURE = ROOT / "tests" / "fixtures" / "published_figures.csv"
 TARGETS = ROOT / "scripts" / "reconstruction_targets.csv"
 
 SHEETS = ["responses", "codebook", "meta"]

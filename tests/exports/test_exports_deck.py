@@ -13,22 +13,16 @@ import re
 import struct
 
 import pytest
-from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Inches
 
 from analysis.formatting import format_number
+from deck_support import fake_png, line_for, notes
 from report import charts, labels
 from report.numbers import SurveyNumbers, headline_rows
 from report.view import view_for
 from exports.deck import build_deck, number_lines
-
-
-def fake_png(figure, width: int, height: int) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), "white").save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def deck_of(survey, view, section="erfaringer", render=fake_png):
@@ -40,15 +34,6 @@ def deck_of(survey, view, section="erfaringer", render=fake_png):
 
 def texts(slide) -> list[str]:
     return [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
-
-
-def notes(slide) -> str:
-    return slide.notes_slide.notes_text_frame.text
-
-
-def line_for(slide, group: str) -> str:
-    (line,) = [line for line in notes(slide).splitlines() if line.startswith(f"{group}:")]
-    return line
 
 
 @pytest.fixture

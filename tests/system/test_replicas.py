@@ -30,11 +30,12 @@ from benchmarks.loadtest.client import StreamlitClient
 from benchmarks.loadtest.faults import postgres_restart, replica_kill
 from deploy.postgres import find_bindir
 from deploy.stack import PIN_ENV, Stack, haproxy_binary
+from tree import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 PIN = "replica-test-pin"
-LOGS = Path(__file__).resolve().parent.parent / "test-artifacts" / "replicas"
+LOGS = ROOT / "test-artifacts" / "replicas"
 
 
 def run(coroutine):

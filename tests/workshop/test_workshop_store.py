@@ -15,7 +15,6 @@ import time
 import uuid
 from collections import Counter
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -35,7 +34,6 @@ from workshop.store import (
 from pg_cluster import find_bindir, start_cluster
 from workshop_writer import fork_writer, parse_acks, planned
 
-ROOT = Path(__file__).resolve().parent.parent
 PIN = "4711-test"
 GROUPS = [f"Gruppe {i}" for i in range(1, 10)]
 REVISIONS = 20

@@ -12,14 +12,8 @@ import sys
 import pytest
 
 from analysis.aggregate import headline_table
-from conftest import ROOT
+from conftest import ROOT, match_item
 from tree import PACKAGES
-
-
-def match_item(survey, figure) -> str:
-    matches = [i.id for i in survey.ordered_items() if i.question == figure["question_nb"]]
-    assert len(matches) == 1, f"{figure['figure_id']}: no single item with that wording"
-    return matches[0]
 
 
 def test_all_22_figures_from_pipeline(bundled, published):

@@ -12,8 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis.formatting import NBSP
-from conftest import ROOT
-from test_published import match_item
+from conftest import ROOT, match_item
 from report import keys
 
 PAGES = ["pages/oversikt.py", "pages/erfaringer.py", "pages/mulighetsrom.py", "pages/utforsk.py"]

@@ -43,7 +43,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from cli.main import main
 from analysis.load import BUNDLED_WORKBOOK
 from scripts import cell_surveys
-from test_exports_deck import fake_png
+from deck_support import fake_png
 
 BLANK = "(blank)"
 BLANK_WORDS = {"Ubesvart": BLANK, "Valgt": "1", "Ikke valgt": "0"}
