@@ -123,14 +123,9 @@ def _category_masks(counts: Counts) -> tuple[np.ndarray, np.ndarray]:
     return measure, dont_know
 
 
-def headline_table(
-    survey: Survey,
-    by: Sequence[str] = (),
-    items: Sequence[str] | None = None,
-    denominator: Denominator = "report",
-    focus: Focus | None = None,
-    counts: Counts | None = None,
-) -> pd.DataFrame:
+def headline_table(survey: Survey, by: Sequence[str] = (), items: Sequence[str] | None = None,
+                   denominator: Denominator = "report", focus: Focus | None = None,
+                   counts: Counts | None = None) -> pd.DataFrame:
     """Headline share per item and group: k, n, share, Wilson 95 % interval, DK and blanks.
 
     Denominator `report`: everyone who answered the item, "don't know" included, blanks
@@ -178,14 +173,9 @@ def headline_table(
     return table
 
 
-def distribution_table(
-    survey: Survey,
-    by: Sequence[str] = (),
-    items: Sequence[str] | None = None,
-    denominator: Denominator = "report",
-    focus: Focus | None = None,
-    counts: Counts | None = None,
-) -> pd.DataFrame:
+def distribution_table(survey: Survey, by: Sequence[str] = (), items: Sequence[str] | None = None,
+                       denominator: Denominator = "report", focus: Focus | None = None,
+                       counts: Counts | None = None) -> pd.DataFrame:
     """Every answer category's count and share per item and group (long, for charts/export).
 
     Blanks are a row of their own (`category == "(blank)"`, share NaN); with the
