@@ -22,7 +22,7 @@ from analysis.protect import suppression_note
 from analysis.safe_text import markdown
 from analysis.weighting import weighted_headline, weighting_available, weighting_note
 from dashboard import data
-from dashboard.downloads import csv_download, static_table
+from dashboard.downloads import csv_download, opened, static_table
 from report import charts
 from report.view import View
 from report.labels import breakdown_label, group_label, labelled, localised_groups
@@ -206,10 +206,12 @@ def render(survey: Survey, view: View, items: Sequence[Item]) -> None:
                      tests=format_number(len(family_contrasts(survey, family)) * len(headline_item_ids(survey)), language)))
         frame = comparison_frame(table, min_n, language)
         static_table(frame)  # text wraps: fits the page at 1440 px
-        with st.expander(t("ui.compare.details", language), icon=":material/functions:"):
-            details = details_frame(table, min_n, language)
-            static_table(details)
-            download_csv(pd.concat([frame, details.iloc[:, 2:]], axis=1), f"tester-{family}", language)
+        box = opened(t("ui.compare.details", language), f"open-tester-{family}", ":material/functions:")
+        if box is not None:
+            with box:
+                details = details_frame(table, min_n, language)
+                static_table(details)
+                download_csv(pd.concat([frame, details.iloc[:, 2:]], axis=1), f"tester-{family}", language)
     _render_weighting(survey, view, ids, min_n, key)
 
 

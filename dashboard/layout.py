@@ -22,7 +22,7 @@ from dashboard import comparisons, data, navigation, state, upload
 from report.charts import Chart
 from report.view import DISTRIBUTION, View
 from exports import charts as chart_files
-from dashboard.downloads import csv_download, download, static_table
+from dashboard.downloads import csv_download, download, opened, static_table
 from exports.deck import build_deck
 from report import labels
 
@@ -184,11 +184,29 @@ def notices(language: str) -> None:
 
 
 def chart_block(chart: Chart, language: str) -> None:
-    """A chart, and under it an expander with the chart's table and its downloads."""
+    """A chart, and under it an expander with the chart's table and its downloads (built when
+    the expander is opened: a section page has a dozen charts, and their tables were a third
+    of its rerun — docs/performance.md, benchmark 7)."""
     st.plotly_chart(chart.figure, theme=None, key=f"chart-{chart.key}", config=PLOTLY_CONFIG)
     chart_text(chart)
-    with st.expander(t("ui.table.expander", language), icon=":material/table:"):
-        table_block(chart.frame, chart.key, language, chart=chart)
+    box = opened(t("ui.table.expander", language), f"open-{chart.key}", ":material/table:")
+    if box is not None:
+        with box:
+            table_block(chart.frame, chart.key, language, chart=chart)
+
+
+@st.cache_resource(max_entries=1024, show_spinner=False)
+def _drawn(key: str, slot: charts.Slot, view: View, _survey: Survey) -> Chart:
+    chart = charts.build(slot, _survey, view, data)
+    chart.figure  # noqa: B018 drawn here, once: every session showing this view shares it (read-only)
+    return chart
+
+
+def drawn_chart(slot: charts.Slot, survey: Survey, view: View) -> Chart:
+    """`charts.build` on screen, drawn once per data source × view × chart and shared by every
+    session (a chart is read-only once drawn): building and drawing a section page's charts
+    was about half of its rerun, and a council's viewers look at the same few views."""
+    return _drawn(data.current_source().key, slot, view, survey)
 
 
 def chart_text(chart: Chart) -> None:
@@ -256,13 +274,14 @@ def render_items(survey: Survey, view: View, items: Sequence[Item]) -> list[Char
     side for headline shares, one per row for the wider distributions. Returns the charts."""
     columns = 1 if view.display == DISTRIBUTION else 2
     title_width = figures.TITLE_WIDTH * 2 if columns == 1 else figures.TITLE_WIDTH
-    table = charts.item_rows(view, data, [item.id for item in items])
+    batch = tuple(item.id for item in items)  # one counting pass for all of them
     drawn = []
     for start in range(0, len(items), columns):
         for column, item in zip(st.columns(columns, gap="large"), items[start:start + columns]):
             with column:
-                slot = charts.Slot(item.id, charts.ITEM, item.subsection, item=item.id, title_width=title_width)
-                chart = charts.build(slot, survey, view, data, rows=table)
+                slot = charts.Slot(item.id, charts.ITEM, item.subsection, item=item.id, batch=batch,
+                                   title_width=title_width)
+                chart = drawn_chart(slot, survey, view)
                 chart_block(chart, view.language)
                 drawn.append(chart)
     return drawn
@@ -276,7 +295,7 @@ def render_numeric(survey: Survey, view: View, items: Sequence[Item]) -> list[Ch
     for start in range(0, len(slots), 2):
         for column, slot in zip(st.columns(2, gap="large"), slots[start:start + 2]):
             with column:
-                chart = charts.build(slot, survey, view, data)
+                chart = drawn_chart(slot, survey, view)
                 chart_block(chart, view.language)
                 drawn.append(chart)
     return drawn
@@ -286,7 +305,7 @@ def render_question(survey: Survey, view: View, question: str, options: Sequence
     """A multi-select question: the top five per municipality (the report's view), then every
     option over all municipalities, split by role when the breakdown includes it."""
     slots = [slot for slot in charts.section_plan(survey, options[0].section) if slot.question == question]
-    drawn = [charts.build(slot, survey, view, data) for slot in slots]
+    drawn = [drawn_chart(slot, survey, view) for slot in slots]
     for chart in drawn:
         chart_block(chart, view.language)
     return drawn

@@ -27,7 +27,7 @@ scope = charts.selection_text(view) if chosen else charts.scope_line(survey, vie
 if scope:
     st.caption(markdown(scope))
 
-respondents = charts.build(charts.respondents_slot(), survey, view, data)
+respondents = layout.drawn_chart(charts.respondents_slot(), survey, view)
 layout.chart_block(respondents, language)
 layout.page_downloads(downloads, [respondents], "oversikt", survey, view)
 

@@ -26,8 +26,8 @@ downloads = st.container()
 
 chart, crosstab = st.columns(2, gap="large")
 with chart:
-    drawn = charts.build(charts.Slot(chosen.id, charts.ITEM, item=chosen.id, title_width=figures.TITLE_WIDTH),
-                         survey, view, data)
+    drawn = layout.drawn_chart(charts.Slot(chosen.id, charts.ITEM, item=chosen.id, title_width=figures.TITLE_WIDTH),
+                               survey, view)
     layout.chart_block(drawn, language)
 with crosstab:
     st.header(t("ui.explore.crosstab", language))

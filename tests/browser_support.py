@@ -11,7 +11,7 @@ Fixtures:
 - `browser`     — a Chromium (session); `browser_context` — one 1440×900 context (session).
 - `page`        — a new page (its own Streamlit session) per test; a screenshot lands in
                   `test-artifacts/` when the test fails.
-Helpers: `open_app`, `wait_for_idle`, `wait_for_charts`, `chart_values`, `chart_titles`.
+Helpers: `open_app`, `wait_for_idle`, `wait_for_charts`, `open_expanders`, `chart_values`, `chart_titles`.
 
 Without Chromium the tests skip, except under CI (`CI=true`), where they fail.
 """
@@ -192,6 +192,22 @@ def open_app(page, url: str, timeout: float = WAIT_MS) -> None:
     page.wait_for_selector(f'{MAIN} [data-testid="stElementContainer"]', timeout=timeout)
     wait_for_idle(page, timeout)
     wait_for_charts(page, timeout)
+
+
+#: Every expander (in `scope`) open and holding its content: a chart's table is made on the server
+#: when its expander is opened (`dashboard.downloads.opened`), so it arrives with the next run.
+EXPANDERS_FILLED = """(scope) => Array.from(document.querySelectorAll(scope + ' [data-testid="stExpander"] details'))
+    .every(d => d.open && d.querySelector('[data-testid="stExpanderDetails"] [data-testid="stElementContainer"]'))"""
+
+
+def open_expanders(page, scope: str = MAIN, timeout: float = WAIT_MS) -> None:
+    """Open every closed expander in `scope` as a reader would, one click each, and wait until
+    each shows its content and the app is idle again."""
+    closed = page.locator(f'{scope} [data-testid="stExpander"] details:not([open]) > summary')
+    for _ in range(closed.count()):
+        closed.first.click()
+    page.wait_for_function(EXPANDERS_FILLED, arg=scope, timeout=timeout)
+    wait_for_idle(page, timeout)
 
 
 def chart_values(page, index: int = 0, trace: int = 0, axis: str = "x") -> list:

@@ -29,7 +29,7 @@ import pytest
 
 from analysis.intake import load_workbook
 from analysis.i18n import LANGUAGES
-from browser_support import ARTIFACTS, EXCEPTION, MAIN, open_app, require_chromium, start_streamlit, stop_process, \
+from browser_support import ARTIFACTS, EXCEPTION, MAIN, open_app, open_expanders, require_chromium, start_streamlit, stop_process, \
     wait_for_charts, wait_for_idle
 from report.labels import section_title
 from report.strings import EN, NB, t
@@ -127,13 +127,6 @@ PAGE_TEXT = """(skip) => {
 }"""
 
 
-def open_expanders(page) -> None:
-    closed = page.locator('[data-testid="stExpander"] details:not([open]) > summary')
-    for _ in range(closed.count()):
-        closed.first.click()
-    wait_for_idle(page)
-
-
 def wrong_words(page, language: str, group_names: list[str], skip: str = "") -> list[str]:
     text = page.evaluate(PAGE_TEXT, skip)
     for name in sorted(group_names, key=len, reverse=True):
@@ -174,7 +167,7 @@ def test_every_page_speaks_one_language(language_server, page, language):
         open_app(page, base + address)
         if page.locator(".js-plotly-plot").count() or name.startswith(("erfaringer", "mulighetsrom", "oversikt")):
             wait_for_charts(page)
-        open_expanders(page)
+        open_expanders(page, "")
         assert page.locator(EXCEPTION).count() == 0, name
         assert page.evaluate("document.documentElement.lang") == language, name
         # The format's description is docs/data-format.md itself (English, quoting bokmål examples).
@@ -188,7 +181,7 @@ def test_every_page_speaks_one_language(language_server, page, language):
     page.get_by_role("button", name=t("ui.workshop.pin_button", language)).click()
     page.get_by_label(t("ui.workshop.session_name", language)).wait_for()
     wait_for_idle(page)
-    open_expanders(page)
+    open_expanders(page, "")
     assert page.evaluate("document.documentElement.lang") == language
     hits = wrong_words(page, language, groups)
     if hits:

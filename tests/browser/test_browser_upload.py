@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from browser_support import (EXCEPTION, MAIN, VIEWPORT, chart_titles, open_app, resident_mb, wait_for_charts,
+from browser_support import (EXCEPTION, MAIN, VIEWPORT, chart_titles, open_app, open_expanders, resident_mb, wait_for_charts,
                              wait_for_idle)
 from conftest import FIXTURES
 from corpus import EXPECTED, LOADED, case_path, files_of
@@ -211,10 +211,7 @@ def test_markup_in_a_file_is_shown_as_text_on_every_page(app_server, browser, ca
         assert page.locator(MAIN).get_by_text("<style>", exact=False).count() > 0, "the section name is shown as text"
         for title in menu(page):
             go_to(page, title)
-            expanders = page.locator(f"{MAIN} [data-testid='stExpander'] summary")
-            for index in range(expanders.count()):  # the tables and the provenance
-                expanders.nth(index).click()
-            wait_for_idle(page)
+            open_expanders(page)  # the tables and the provenance
             no_markup_from_the_file(page, title)
             for chart in range(page.locator('[data-testid="stPlotlyChart"]').count()):  # hover labels
                 page.locator('[data-testid="stPlotlyChart"]').nth(chart).hover()

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
 from report import keys
+from apptest_support import open_expanders
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,7 @@ def open_page(page: str, **params) -> AppTest:
     at.switch_page(page)
     at.run()
     assert not at.exception
-    return at
+    return open_expanders(at)  # the tests' details are made when their expander is opened
 
 
 def test_erfaringer_shows_role_tests_equal_to_cli(cli_rows):

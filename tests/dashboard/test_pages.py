@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from analysis.formatting import NBSP
 from conftest import ROOT, match_item
 from report import keys
+from apptest_support import closed_expanders, open_expanders
 
 PAGES = ["pages/oversikt.py", "pages/erfaringer.py", "pages/mulighetsrom.py", "pages/utforsk.py"]
 ROLE_VALUES = ["Administrasjon", "Folkevalgte"]
@@ -233,5 +234,26 @@ def test_overview_numbers(pages_by_default):
 
 def test_every_chart_has_a_table_and_a_csv(pages_by_default):
     for page, at in pages_by_default.items():
+        at = open_expanders(open_page(page))
         downloads = at.get("download_button")
         assert len(downloads) >= len(at.get("plotly_chart")), page
+
+
+def test_a_charts_table_is_made_when_its_expander_is_opened():
+    """A section page's tables and their downloads are built on demand (issue 17's lighter page):
+    closed, the page offers only its own two files; opening one chart's expander adds its table
+    and its four files; it stays open when a filter changes."""
+    at = open_page("pages/erfaringer.py")
+    closed = closed_expanders(at)
+    assert len(closed) > len(at.get("plotly_chart")) - 1 > 0
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels == ["Presentasjon (PPTX)", "Alle tabeller (XLSX)"]
+    tables = len(at.table)
+    first = next(key for key in closed if key.endswith("-share"))
+    at.session_state[first] = True
+    at.run()
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels[2:] == ["Last ned CSV", "Excel (XLSX)", "Bilde (PNG)", "Vektorbilde (SVG)"]
+    assert len(at.table) == tables + 1
+    at.sidebar.multiselect[0].set_value(["Grong"]).run()
+    assert not at.exception and len(at.get("download_button")) == 6 and first not in closed_expanders(at)

@@ -18,6 +18,7 @@ from corpus import as_read
 from report import charts as chart_plans
 from report import figures
 from test_workshop_pages import PIN, open_page, warm_server, workshop_env  # noqa: F401 (fixtures)
+from apptest_support import open_expanders
 
 PAGE_FILES = ["pages/oversikt.py", "pages/erfaringer.py", "pages/mulighetsrom.py", "pages/utforsk.py",
               "pages/prioriteringer.py"]
@@ -127,7 +128,7 @@ def test_a_closed_session_is_the_workshop_slide(workshop_env):  # noqa: F811 (fi
 
 @pytest.mark.parametrize("page", PAGE_FILES)
 def test_every_page_and_chart_offers_its_files(page):
-    at = open_page(page)
+    at = open_expanders(open_page(page))  # a chart's files are offered once its table's expander is opened
     labels = [button.proto.label for button in at.get("download_button")]
     assert labels[:2] == ["Presentasjon (PPTX)", "Alle tabeller (XLSX)"]
     for kind in ("Excel (XLSX)", "Bilde (PNG)", "Vektorbilde (SVG)"):
