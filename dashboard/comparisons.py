@@ -192,19 +192,11 @@ def render(survey: Survey, view: View, items: Sequence[Item]) -> None:
             _render_numeric(survey, view, family, numeric, min_n, key)
         if not ids:
             return
-        selection = tested_selection(survey, view, family)
-        table = _compare(key, family, view.denominator, language, selection, survey)
-        table = table[table["item_id"].isin(ids)]
-        if family == "municipality" and view.focus_spec is not None:
-            table = table[table["group_a"] == view.focus]
-        tested = survey.filter(**{column: list(values) for column, values in selection}) if selection else survey
-        st.caption(markdown(how_to_read(tested, family, language)))
-        scope = charts.selection_text(view) if selection else charts.scope_line(survey, view, "tests")
+        how, scope, help_line, table, frame = _verdicts(key, family, view, ids, min_n, survey)
+        st.caption(markdown(how))
         if scope:
             st.caption(markdown(scope))
-        st.caption(t("ui.compare.verdict_help", language, alpha=format_number(ALPHA, language, 2),
-                     tests=format_number(len(family_contrasts(survey, family)) * len(headline_item_ids(survey)), language)))
-        frame = comparison_frame(table, min_n, language)
+        st.caption(help_line)
         static_table(frame)  # text wraps: fits the page at 1440 px
         box = opened(t("ui.compare.details", language), f"open-tester-{family}", ":material/functions:")
         if box is not None:
@@ -213,6 +205,30 @@ def render(survey: Survey, view: View, items: Sequence[Item]) -> None:
                 static_table(details)
                 download_csv(pd.concat([frame, details.iloc[:, 2:]], axis=1), f"tester-{family}", language)
     _render_weighting(survey, view, ids, min_n, key)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _verdicts(key: str, family: str, view: View, ids: tuple[str, ...], min_n: int,
+              _survey: Survey) -> tuple[str, str, str, pd.DataFrame, pd.DataFrame]:
+    """What the tests section says for the view, made once per source × view (the lines were a
+    third of a section page's rerun): how to read the tests, their scope, the verdicts' help, the
+    family's tests of the page's items and the verdicts as shown."""
+    survey, language = _survey, view.language
+    selection = tested_selection(survey, view, family)
+    table = _compare(key, family, view.denominator, language, selection, survey)
+    table = table[table["item_id"].isin(ids)]
+    if family == "municipality" and view.focus_spec is not None:
+        table = table[table["group_a"] == view.focus]
+    tested = survey.filter(**{column: list(values) for column, values in selection}) if selection else survey
+    scope = charts.selection_text(view) if selection else charts.scope_line(survey, view, "tests")
+    help_line = t("ui.compare.verdict_help", language, alpha=format_number(ALPHA, language, 2),
+                  tests=format_number(len(family_contrasts(survey, family)) * len(headline_item_ids(survey)), language))
+    return how_to_read(tested, family, language), scope or "", help_line, table, comparison_frame(table, min_n, language)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _weighting_available(key: str, _survey: Survey) -> bool:
+    return weighting_available(_survey)
 
 
 def _render_numeric(survey: Survey, view: View, family: str, items: Sequence[Item], min_n: int, key: str) -> None:
@@ -231,7 +247,7 @@ def _render_numeric(survey: Survey, view: View, family: str, items: Sequence[Ite
 
 def _render_weighting(survey: Survey, view: View, ids: tuple[str, ...], min_n: int, key: str) -> None:
     language = view.language
-    if not weighting_available(survey):  # no toggle a survey without weights cannot honour
+    if not _weighting_available(key, survey):  # no toggle a survey without weights cannot honour
         return
     on = st.toggle(t("weighting.label", language), value=False, key=WEIGHTING_KEY, bind="query-params")
     if not on:
