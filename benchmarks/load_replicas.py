@@ -291,7 +291,7 @@ async def measure(args, cpus: dict, sizes: list[int], duration: float, directory
         two = await capacity_rounds(stack, "erfaringer", two_sizes, duration)
         summary["two"] = capacity(two)
         found = summary["two"][0]
-        viewers = args.kill_viewers or (max(4, min(50, round(found))) if found == found else 20)  # NaN: no rerun
+        viewers = args.kill_viewers or (max(4, min(50, round(found))) if found == found and found != float('inf') else 20)  # NaN: no rerun
         print(f"\n   kill -9 under {viewers} viewers (the two replicas' capacity) and 9 workshop groups", flush=True)
         killed = await replica_kill(stack, PIN, viewers=viewers, groups=9, log=lambda line: print(line, flush=True))
     finally:
