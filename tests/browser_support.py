@@ -200,12 +200,34 @@ EXPANDERS_FILLED = """(scope) => Array.from(document.querySelectorAll(scope + ' 
     .every(d => d.open && d.querySelector('[data-testid="stExpanderDetails"] [data-testid="stElementContainer"]'))"""
 
 
+#: The `index`-th expander in `scope` open and holding its content.
+EXPANDER_FILLED = """([scope, index]) => {
+    const d = document.querySelectorAll(scope + ' [data-testid="stExpander"] details')[index];
+    return !d || (d.open && d.querySelector('[data-testid="stExpanderDetails"] [data-testid="stElementContainer"]')); }"""
+
+
 def open_expanders(page, scope: str = MAIN, timeout: float = WAIT_MS) -> None:
-    """Open every closed expander in `scope` as a reader would, one click each, and wait until
-    each shows its content and the app is idle again."""
-    closed = page.locator(f'{scope} [data-testid="stExpander"] details:not([open]) > summary')
-    for _ in range(closed.count()):
-        closed.first.click()
+    """Open every closed expander in `scope` as a reader would: one click, then wait until it
+    shows its content and the app is idle, before the next. Each opening reruns the page; a click
+    made while the previous rerun replaces the page can be undone by it, so they are not raced
+    (and an expander found closed again after its rerun is clicked once more)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    details = page.locator(f'{scope} [data-testid="stExpander"] details')
+    deadline = time.monotonic() + timeout / 1000
+    for index in range(details.count()):
+        while True:
+            one = details.nth(index)
+            if one.get_attribute("open") is None:
+                one.locator("> summary").click()
+            remaining = max(1000.0, (deadline - time.monotonic()) * 1000)
+            try:
+                page.wait_for_function(EXPANDER_FILLED, arg=[scope, index], timeout=min(15_000.0, remaining))
+                break
+            except PlaywrightTimeout:
+                if time.monotonic() >= deadline:
+                    raise
+        wait_for_idle(page, timeout)
     page.wait_for_function(EXPANDERS_FILLED, arg=scope, timeout=timeout)
     wait_for_idle(page, timeout)
 
