@@ -70,8 +70,11 @@ def menu(page) -> list[str]:
 def use_school_survey(page, app_server) -> None:
     open_app(page, f"{app_server}/data")
     upload(page, SCHOOL / "skole_2024.xlsx")
-    # no error; only the notices that the example has no English (issue 15)
-    assert page.get_by_text("Ingen feil eller advarsler.").is_visible() or page.get_by_text("engelsk tekst mangler").first.is_visible()
+    # no error; only the notices that the example has no English (issue 15). Waited for, not
+    # sampled: the report's table can reach the page a moment after the run reads idle (CI, loaded).
+    clean = page.get_by_text("Ingen feil eller advarsler.").or_(page.get_by_text("engelsk tekst mangler"))
+    clean.first.wait_for()
+    assert clean.first.is_visible()
     assert not page.get_by_text("fila kan ikke brukes").count()
     page.get_by_role("button", name="Bruk denne undersøkelsen").click()
     page.get_by_text("Opplastede data:").wait_for()
